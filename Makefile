@@ -1,0 +1,42 @@
+# The two set-up commands: `make demo` and `make test`. Each creates .venv when
+# it is missing and installs what it needs, so a fresh clone needs nothing else.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+
+.PHONY: demo test test-slow lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/munsell-jax demo
+
+test: $(DEV_STAMP)
+	$(BIN)/python -m ruff check munsell_jax tests benchmarks scripts
+	$(BIN)/python -m pytest -n 2 --durations=15
+
+test-slow: $(DEV_STAMP)
+	$(BIN)/python -m pytest -m slow --durations=15
+
+lint: $(DEV_STAMP)
+	$(BIN)/python -m ruff check munsell_jax tests benchmarks scripts
+	$(BIN)/python -m ruff format --check munsell_jax tests benchmarks scripts
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_delta_e.py
+	$(BIN)/python benchmarks/bench_renotation.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info
