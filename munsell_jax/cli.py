@@ -1,0 +1,220 @@
+"""The ``munsell-jax`` command line: ``demo`` and ``convert``.
+
+Examples::
+
+    munsell-jax convert "4.2YR 8.1/5.3" "N 5.2"
+    munsell-jax convert 0.31 0.32 0.2 --to munsell
+    munsell-jax convert --input colours.csv --to munsell --output specs.csv
+    munsell-jax demo
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["main"]
+
+_CHUNK = 65_536  # rows per jitted call when converting files
+
+
+def _enable_x64() -> None:
+    import jax
+
+    # Exact conversion is a float64 job; models are float32 and cast their inputs.
+    jax.config.update("jax_enable_x64", True)
+    # The inverse takes seconds to compile; keep compiled programs between calls.
+    cache = Path(os.environ.get("MUNSELL_JAX_CACHE", Path.home() / ".cache" / "munsell_jax"))
+    jax.config.update("jax_compilation_cache_dir", str(cache / "xla"))
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 1.0)
+
+
+def _read_array(path: Path, width: int) -> np.ndarray:
+    if path.suffix == ".npy":
+        array = np.load(path)
+    elif path.suffix in (".csv", ".txt"):
+        array = np.loadtxt(path, delimiter="," if path.suffix == ".csv" else None, ndmin=2)
+    else:
+        raise SystemExit(f"munsell-jax: {path}: expected a .npy, .csv or .txt file")
+    array = np.asarray(array, dtype=np.float64)
+    if array.ndim != 2 or array.shape[-1] != width:
+        raise SystemExit(
+            f"munsell-jax: {path}: expected rows of {width} numbers, got {array.shape}"
+        )
+    return array
+
+
+def _read_strings(path: Path) -> list[str]:
+    return [line.strip() for line in path.read_text().splitlines() if line.strip()]
+
+
+def _chunked(function, array: np.ndarray, progress: bool):
+    from tqdm.auto import tqdm
+
+    outputs = []
+    starts = range(0, len(array), _CHUNK)
+    progress = progress and len(starts) > 1
+    for start in tqdm(starts, desc="converting", unit="chunk", disable=not progress):
+        outputs.append(function(array[start : start + _CHUNK]))
+    return outputs
+
+
+def _convert(args: argparse.Namespace) -> int:
+    _enable_x64()
+    from munsell_jax.inverse import xyY_to_munsell
+    from munsell_jax.notation import format_munsell, parse_munsell
+    from munsell_jax.renotation import munsell_to_xyY
+
+    direction = args.to
+    if args.input is not None:
+        path = Path(args.input)
+        if direction is None:
+            direction = "munsell" if path.suffix in (".npy", ".csv") else "xyY"
+        if direction == "xyY" and path.suffix not in (".npy",):
+            strings = _read_strings(path)
+            try:
+                specs = (
+                    np.stack([parse_munsell(s) for s in strings]) if strings else np.zeros((0, 4))
+                )
+            except ValueError as error:
+                raise SystemExit(f"munsell-jax: {error}") from error
+            labels = strings
+        elif direction == "xyY":
+            specs, labels = _read_array(path, 4), None
+        else:
+            xyY = _read_array(path, 3)
+    else:
+        values = args.values
+        if not values:
+            raise SystemExit("munsell-jax convert: give colours or --input FILE (see --help)")
+        if direction is None:
+            direction = "munsell" if _all_numbers(values) else "xyY"
+        if direction == "munsell":
+            if len(values) % 3:
+                raise SystemExit("munsell-jax convert: xyY needs three numbers per colour")
+            try:
+                xyY = np.asarray([float(v) for v in values]).reshape(-1, 3)
+            except ValueError as error:
+                raise SystemExit(f"munsell-jax convert: {error}") from error
+        else:
+            try:
+                specs = np.stack([parse_munsell(v) for v in values])
+            except ValueError as error:
+                raise SystemExit(f"munsell-jax: {error}") from error
+            labels = list(values)
+
+    progress = not args.quiet
+    if direction == "xyY":
+        out = np.concatenate([np.asarray(o) for o in _chunked(munsell_to_xyY, specs, progress)])
+        header = "x,y,Y"
+        if args.output:
+            _write(Path(args.output), out, header)
+        else:
+            for i, row in enumerate(out):
+                label = labels[i] if labels else format_munsell(specs[i])
+                print(f"{label:>16}  x={row[0]:.6f} y={row[1]:.6f} Y={row[2]:.6f}")
+        invalid = int(np.isnan(out[:, 0]).sum())
+        if invalid:
+            print(
+                f"{invalid} specification(s) lie outside the renotation data (NaN)", file=sys.stderr
+            )
+        return 0
+
+    results = _chunked(xyY_to_munsell, xyY, progress)
+    spec = np.concatenate([np.asarray(r.specification) for r in results])
+    residual = np.concatenate([np.asarray(r.residual) for r in results])
+    ok = np.concatenate([np.asarray(r.ok) for r in results])
+    if args.output:
+        table = np.column_stack([spec, residual, ok])
+        _write(Path(args.output), table, "hue,value,chroma,code,residual,ok")
+    else:
+        for row, s, r, good in zip(xyY, spec, residual, ok, strict=True):
+            name = (
+                format_munsell(s, hue_decimals=3, value_decimals=3, chroma_decimals=3)
+                if np.all(np.isfinite(s))
+                else "-"
+            )
+            flag = "" if good else "  (not ok: outside the data or invalid input)"
+            print(
+                f"x={row[0]:.6f} y={row[1]:.6f} Y={row[2]:.6f}  ->  {name}  residual={r:.1e}{flag}"
+            )
+    if not ok.all():
+        print(f"{int((~ok).sum())} colour(s) not ok", file=sys.stderr)
+    return 0
+
+
+def _all_numbers(values: Sequence[str]) -> bool:
+    try:
+        [float(v) for v in values]
+    except ValueError:
+        return False
+    return True
+
+
+def _write(path: Path, array: np.ndarray, header: str) -> None:
+    if path.suffix == ".npy":
+        np.save(path, array)
+    else:
+        np.savetxt(path, array, delimiter=",", header=header, comments="")
+    print(f"wrote {len(array)} rows to {path}", file=sys.stderr)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    _enable_x64()
+    from munsell_jax import demo
+
+    return demo.run(n_colour=args.n_colour)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="munsell-jax",
+        description="Exact, differentiable CIE xyY <-> Munsell renotation in JAX.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    convert = commands.add_parser(
+        "convert",
+        help="convert Munsell strings to xyY, or xyY triples to Munsell",
+        description=(
+            "Convert Munsell notations to CIE xyY (illuminant C, Y in [0, 1]) or xyY "
+            "triples to Munsell specifications, exactly (colour-science's renotation). "
+            "Direction is guessed from the input unless --to is given."
+        ),
+    )
+    convert.add_argument(
+        "values", nargs="*", help='Munsell strings ("5R 4/14", "N 5") or x y Y ...'
+    )
+    convert.add_argument("--to", choices=("xyY", "munsell"), help="target space")
+    convert.add_argument(
+        "--input",
+        help="file: .npy/.csv of xyY rows (or of [hue, value, chroma, code] rows with --to xyY), "
+        "or a text file of Munsell strings, one per line",
+    )
+    convert.add_argument("--output", help="write results to this .npy or .csv file")
+    convert.add_argument("--quiet", action="store_true", help="no progress bar")
+    convert.set_defaults(func=_convert)
+
+    demo = commands.add_parser("demo", help="the main job: conversions, Delta-E and timings")
+    demo.add_argument(
+        "--n-colour",
+        type=int,
+        default=20,
+        help="colours colour-science converts for the timing comparison",
+    )
+    demo.set_defaults(func=_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

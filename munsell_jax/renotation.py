@@ -1,0 +1,523 @@
+"""The Munsell renotation in JAX: Munsell -> xyY, maximum chroma, value <-> Y.
+
+An exact, vectorised and differentiable port of colour-science's
+``munsell_specification_to_xyY`` (colour 0.4.7), which interpolates the 1943
+renotation data (``MUNSELL_COLOURS_ALL``) following Centore's algorithm:
+
+1. the value is snapped to an integer within 1e-3, otherwise the two bounding
+   integer values are interpolated linearly in luminance Y (ASTM D1535);
+2. at an integer value, chroma is interpolated linearly between the bounding
+   even chromas (chroma 0 is the illuminant C white point);
+3. at an integer value and even chroma, the hue is snapped to the renotation's
+   hue step (2.5) within 1e-3, otherwise the two bounding hue steps are
+   interpolated along the ovoid, linearly in xy or radially about the white
+   point, with the method Centore tabulated for each (hue, value, chroma) cell.
+
+The renotation data are gathered once into fixed-shape tables indexed by hue
+step (40), integer value (1-9) and even chroma (2-50), so every specification
+costs eight gathers and some arithmetic, and a batch of any shape runs in one
+XLA program.
+
+Specifications that colour-science rejects (value outside [1, 10) for a
+chromatic colour, chroma beyond the renotation data at a bounding hue or
+value, malformed hue or code) give NaN here, never an exception, and
+``renotation_valid`` reports them.
+
+Gradients are finite at every valid point. Inside the 1e-3 snapping zones the
+value is colour's (flat in hue or value), while the gradient is that of the
+continuous interpolation (a straight-through estimate), so that solvers and
+losses still see the hue and value directions there.
+
+Known, deliberate difference from colour-science 0.4.7: hue 0 of family P
+(e.g. ``0P 5/4``, equal to ``10PB 5/4``) is converted here; colour normalises
+its code to 0 and raises.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from munsell_jax.colorimetry import ILLUMINANT_C_xy
+
+__all__ = [
+    "RenotationTables",
+    "luminance_to_value",
+    "maximum_chroma",
+    "munsell_to_xyY",
+    "renotation_tables",
+    "renotation_valid",
+    "value_to_luminance",
+]
+
+_N_HUES = 40  # 2.5, 5, 7.5 and 10 in each of the ten families
+_VALUES = np.arange(1, 10)  # integer values with chromatic renotation data
+_CHROMAS = np.arange(2, 52, 2)  # even chromas 2..50
+_THRESHOLD_INTEGER = 1e-3  # colour.algebra.common.THRESHOLD_INTEGER
+
+# colour's hue_to_hue_angle: single hue (0..10, 0 = 5R) -> hue angle (degrees).
+_SINGLE_HUE_KNOTS = np.array([0.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 9.0, 10.0])
+_HUE_ANGLE_KNOTS = np.array([0.0, 45.0, 70.0, 135.0, 160.0, 225.0, 255.0, 315.0, 360.0])
+
+# ASTM D1535 polynomial: Munsell value V (0-10) -> luminance Y (0-100).
+_ASTM_D1535 = (0.0, 1.1914, -0.22533, 0.23352, -0.020484, 0.00081939)
+
+
+class RenotationTables(NamedTuple):
+    """The renotation data as fixed-shape numpy arrays (float64).
+
+    Hue steps ``s`` run 0..39 in ASTM hue order: step ``s`` is hue
+    ``2.5 * (s % 4 + 1)`` of family code ``(7 - s // 4) % 10`` (0 read as 10),
+    i.e. 2.5R, 5R, 7.5R, 10R, 2.5YR, ..., 10RP. A hue cell ``j`` is the open
+    interval between steps ``j - 1`` and ``j`` (modulo 40).
+
+    Attributes:
+      xy: ``[40, 9, 25, 2]`` chromaticity of step ``s``, value ``v + 1``,
+        chroma ``2 * (c + 1)``; entries absent from the data hold the
+        illuminant C white point (so that nothing downstream sees NaN).
+      valid: ``[40, 9, 25]`` whether the entry exists in the data.
+      method: ``[40, 9, 25]`` Centore's interpolation method for hue cell
+        ``j``, value ``v + 1``, chroma ``2 * (c + 1)``: 0 none (colour
+        raises), 1 linear, 2 radial.
+      max_chroma: ``[40, 9]`` largest chroma in the data per step and value.
+      hue_angle: ``[40]`` colour's hue angle (degrees) of each step.
+    """
+
+    xy: np.ndarray
+    valid: np.ndarray
+    method: np.ndarray
+    max_chroma: np.ndarray
+    hue_angle: np.ndarray
+
+
+def _step_hue_code(step: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Hue step index -> (hue, code) in colour's convention (numpy)."""
+    hue = 2.5 * (step % 4 + 1)
+    code = (7 - step // 4) % 10
+    return hue, np.where(code == 0, 10, code)
+
+
+def _hue_angle_np(hue: np.ndarray, code: np.ndarray) -> np.ndarray:
+    single_hue = ((17 - code) % 10 + (hue / 10) - 0.5) % 10
+    return np.interp(single_hue, _SINGLE_HUE_KNOTS, _HUE_ANGLE_KNOTS)
+
+
+@functools.cache
+def renotation_tables() -> RenotationTables:
+    """Build (once) the renotation tables from colour-science's data.
+
+    Returns:
+      The ``RenotationTables`` (numpy float64), cached for the process.
+    """
+    from colour.notation.datasets.munsell import MUNSELL_COLOURS_ALL
+    from colour.notation.munsell import (
+        MUNSELL_COLOUR_FORMAT,
+        interpolation_method_from_renotation_ovoid,
+        munsell_colour_to_munsell_specification,
+    )
+
+    x_grey, y_grey = ILLUMINANT_C_xy
+    xy = np.empty((_N_HUES, len(_VALUES), len(_CHROMAS), 2))
+    xy[...] = (x_grey, y_grey)
+    valid = np.zeros(xy.shape[:-1], dtype=bool)
+    max_chroma = np.zeros(xy.shape[:2])
+    for name, xyY in MUNSELL_COLOURS_ALL:
+        hue, value, chroma, code = munsell_colour_to_munsell_specification(
+            MUNSELL_COLOUR_FORMAT.format(*name)
+        )
+        if value not in _VALUES:  # values 0.2-0.8 and 10 are never interpolated
+            continue
+        step = int(round(4 * ((7 - code) % 10) + hue / 2.5 - 1)) % _N_HUES
+        v, c = int(value) - 1, int(chroma) // 2 - 1
+        xy[step, v, c] = xyY[:2]
+        valid[step, v, c] = True
+        max_chroma[step, v] = max(max_chroma[step, v], chroma)
+
+    # Centore's method depends on the hue only through its cell: every hue
+    # threshold in colour's table is a multiple of 2.5, so the cell midpoint
+    # decides it.
+    method = np.zeros(valid.shape, dtype=np.int8)
+    names = {None: 0, "Linear": 1, "Radial": 2}
+    for j in range(_N_HUES):
+        code = (7 - j // 4) % 10 or 10
+        hue = 2.5 * (j % 4) + 1.25
+        for v, value in enumerate(_VALUES):
+            for c, chroma in enumerate(_CHROMAS):
+                spec = np.array([hue, value, chroma, code], dtype=float)
+                method[j, v, c] = names[interpolation_method_from_renotation_ovoid(spec)]
+
+    hue_angle = _hue_angle_np(*_step_hue_code(np.arange(_N_HUES)))
+    return RenotationTables(xy, valid, method, max_chroma, hue_angle)
+
+
+def _as_float(x: jax.typing.ArrayLike) -> jax.Array:
+    x = jnp.asarray(x)
+    if not jnp.issubdtype(x.dtype, jnp.floating):
+        x = x.astype(jnp.result_type(float))
+    return x
+
+
+def _polyval(coefficients: tuple[float, ...], x: jax.Array) -> jax.Array:
+    result = jnp.zeros_like(x)
+    for c in reversed(coefficients):
+        result = result * x + c
+    return result
+
+
+def value_to_luminance(value: jax.typing.ArrayLike) -> jax.Array:
+    """Munsell value -> luminance Y by the ASTM D1535 polynomial.
+
+    Args:
+      value: ``[...]`` Munsell value, nominally in [0, 10].
+
+    Returns:
+      ``[...]`` luminance Y in [0, 1] (Y = 1 at V = 10, relative to the
+      ideal white). Outside [0, 10] the polynomial is extrapolated.
+    """
+    value = _as_float(value)
+    return _polyval(_ASTM_D1535, value) / 100.0
+
+
+@functools.cache
+def _value_table() -> tuple[np.ndarray, np.ndarray]:
+    # colour's munsell_value_ASTMD1535 inverts the polynomial with a linear
+    # interpolator on values 0, 0.001, ..., 9.999 and extrapolates linearly.
+    values = np.arange(0, 10, 0.001)
+    luminances = np.polynomial.polynomial.polyval(values, _ASTM_D1535)
+    return luminances, values
+
+
+def luminance_to_value(Y: jax.typing.ArrayLike) -> jax.Array:
+    """Luminance Y -> Munsell value, matching colour's ``munsell_value_ASTMD1535``.
+
+    colour inverts the ASTM D1535 polynomial with a piecewise linear table in
+    value steps of 0.001 (error below 1e-6 in value against the exact root);
+    this reproduces that table, including its linear extrapolation.
+
+    Args:
+      Y: ``[...]`` luminance in [0, 1] (relative to the ideal white).
+
+    Returns:
+      ``[...]`` Munsell value, in [0, 10] for Y in [0, 1]; linearly
+      extrapolated outside.
+    """
+    Y = _as_float(Y) * 100.0
+    luminances, values = (jnp.asarray(t, Y.dtype) for t in _value_table())
+    inside = jnp.interp(Y, luminances, values)
+    below = values[0] + (Y - luminances[0]) * (values[1] - values[0]) / (
+        luminances[1] - luminances[0]
+    )
+    above = values[-1] + (Y - luminances[-1]) * (values[-1] - values[-2]) / (
+        luminances[-1] - luminances[-2]
+    )
+    return jnp.where(Y < luminances[0], below, jnp.where(Y > luminances[-1], above, inside))
+
+
+def _hue_angle(hue: jax.Array, code: jax.Array) -> jax.Array:
+    single_hue = jnp.mod(jnp.mod(17 - code, 10) + hue / 10 - 0.5, 10)
+    knots = jnp.asarray(_SINGLE_HUE_KNOTS, hue.dtype)
+    return jnp.interp(single_hue, knots, jnp.asarray(_HUE_ANGLE_KNOTS, hue.dtype))
+
+
+def _interp2(t0: jax.Array, t1: jax.Array, t: jax.Array, a: jax.Array, b: jax.Array):
+    """Linear interpolation through (t0, a), (t1, b) at t; t1 > t0 is assumed."""
+    return a + (t - t0) * (b - a) / (t1 - t0)
+
+
+class _Parts(NamedTuple):
+    """Per-sample indices shared by every value and chroma of one specification."""
+
+    hue: jax.Array
+    code: jax.Array
+    step_cw: jax.Array  # int, bounding hue step below
+    step_ccw: jax.Array  # int, bounding hue step above (= hue cell index)
+    snap_step: jax.Array  # int, the hue step a snapped hue looks up
+    hue_snapped: jax.Array  # bool, hue within 1e-3 of a step
+    angle_lower: jax.Array
+    angle: jax.Array
+    angle_upper: jax.Array
+
+
+def _hue_parts(hue: jax.Array, code: jax.Array) -> _Parts:
+    tables = renotation_tables()
+    family = jnp.mod(7 - code, 10).astype(jnp.int32)  # 0 for R ... 9 for RP
+    nearest = jnp.round(hue / 2.5)
+    hue_snapped = jnp.abs(hue - 2.5 * nearest) < _THRESHOLD_INTEGER
+    snap_step = jnp.mod(4 * family + nearest.astype(jnp.int32) - 1, _N_HUES)
+    cell = jnp.clip(jnp.floor(hue / 2.5), 0, 3).astype(jnp.int32)
+    step_ccw = jnp.mod(4 * family + cell, _N_HUES)
+    step_cw = jnp.mod(step_ccw - 1, _N_HUES)
+
+    # colour's bookkeeping of the angles at the bounding hues, verbatim.
+    step_angles = jnp.asarray(tables.hue_angle, hue.dtype)
+    lower = step_angles[step_cw]
+    upper = step_angles[step_ccw]
+    angle = _hue_angle(hue, code)
+    lower = jnp.where(lower == 0, 360.0, lower)
+    wraps = lower > upper
+    angle = jnp.where(wraps & ~(lower > angle), angle - 360.0, angle)
+    lower = jnp.where(wraps, lower - 360.0, lower)
+    return _Parts(hue, code, step_cw, step_ccw, snap_step, hue_snapped, lower, angle, upper)
+
+
+def _gather(
+    table: np.ndarray, step: jax.Array, value_index: jax.Array, chroma_index: jax.Array, dtype
+) -> jax.Array:
+    value_index = jnp.clip(value_index, 0, len(_VALUES) - 1)
+    chroma_index = jnp.clip(chroma_index, 0, len(_CHROMAS) - 1)
+    return jnp.asarray(table, dtype)[step, value_index, chroma_index]
+
+
+def _ovoid_xy(parts: _Parts, value_index: jax.Array, chroma: jax.Array):
+    """xy on the ovoid of an integer value and an even chroma >= 2.
+
+    Returns ``(xy [..., 2], valid [...])``; ``chroma`` holds exact even numbers.
+    """
+    tables = renotation_tables()
+    dtype = parts.hue.dtype
+    chroma_index = (jnp.round(chroma / 2) - 1).astype(jnp.int32)
+    in_range = (chroma_index >= 0) & (chroma_index < len(_CHROMAS))
+
+    xy_cw = _gather(tables.xy, parts.step_cw, value_index, chroma_index, dtype)
+    xy_ccw = _gather(tables.xy, parts.step_ccw, value_index, chroma_index, dtype)
+    valid_cw = _gather(tables.valid, parts.step_cw, value_index, chroma_index, bool)
+    valid_ccw = _gather(tables.valid, parts.step_ccw, value_index, chroma_index, bool)
+    method = _gather(tables.method, parts.step_ccw, value_index, chroma_index, jnp.int8)
+
+    lower, angle, upper = parts.angle_lower, parts.angle, parts.angle_upper
+    linear = _interp2(lower[..., None], upper[..., None], angle[..., None], xy_cw, xy_ccw)
+
+    grey = jnp.asarray(ILLUMINANT_C_xy, dtype)
+    d_cw, d_ccw = xy_cw - grey, xy_ccw - grey
+    # Table entries are constants: nothing is differentiated through these
+    # square roots and arctangents, so they need no safe versions.
+    rho_cw, rho_ccw = jnp.hypot(d_cw[..., 0], d_cw[..., 1]), jnp.hypot(d_ccw[..., 0], d_ccw[..., 1])
+    phi_cw = jnp.degrees(jnp.arctan2(d_cw[..., 1], d_cw[..., 0]))
+    phi_ccw = jnp.degrees(jnp.arctan2(d_ccw[..., 1], d_ccw[..., 0]))
+    phi_ccw = jnp.where(phi_cw - phi_ccw > 180, phi_ccw + 360, phi_ccw)
+    rho = _interp2(lower, upper, angle, rho_cw, rho_ccw)
+    phi = jnp.radians(_interp2(lower, upper, angle, phi_cw, phi_ccw))
+    radial = jnp.stack([rho * jnp.cos(phi), rho * jnp.sin(phi)], axis=-1) + grey
+
+    xy_cont = jnp.where((method == 2)[..., None], radial, linear)
+    valid_cont = valid_cw & valid_ccw & (method != 0)
+
+    # Within 1e-3 of a hue step colour reads the data point itself: take that
+    # value, keep the continuous interpolation's gradient.
+    snap_is_cw = parts.snap_step == parts.step_cw
+    xy_snap = jnp.where(snap_is_cw[..., None], xy_cw, xy_ccw)
+    valid_snap = jnp.where(snap_is_cw, valid_cw, valid_ccw)
+    xy_out = jnp.where(
+        parts.hue_snapped[..., None], xy_cont + jax.lax.stop_gradient(xy_snap - xy_cont), xy_cont
+    )
+    valid = in_range & jnp.where(parts.hue_snapped, valid_snap, valid_cont)
+    return xy_out, valid
+
+
+def _xy_at_values(parts: _Parts, values: jax.Array, chroma: jax.Array):
+    """colour's ``munsell_specification_to_xy`` at integer values (1-9).
+
+    ``values`` is ``[..., 2]`` (the two bounding values) and ``parts`` and
+    ``chroma`` are ``[...]``: both values and both bounding chromas go through
+    one ``_ovoid_xy`` call, which keeps the XLA program (and its compile time)
+    small. Returns ``(xy [..., 2, 2], valid [..., 2])``.
+    """
+    tables = renotation_tables()
+    parts = jax.tree.map(lambda a: a[..., None], parts)
+    chroma = chroma[..., None]
+    value_index = values.astype(jnp.int32) - 1
+    chroma_minus = jnp.broadcast_to(2 * jnp.floor(chroma / 2), values.shape)
+    even = chroma == chroma_minus
+    # At an even chroma colour reads that ovoid alone. Interpolate on the
+    # interval above it when the data go on (same value, one-sided gradient),
+    # else on the interval below.
+    above = (chroma_minus / 2).astype(jnp.int32)  # table index of chroma_minus + 2
+    above_valid = _gather(tables.valid, parts.step_cw, value_index, above, bool) & _gather(
+        tables.valid, parts.step_ccw, value_index, above, bool
+    )
+    shift_down = even & ~above_valid & (chroma_minus >= 2)
+    chroma_minus = jnp.where(shift_down, chroma_minus - 2, chroma_minus)
+    chromas = jnp.stack([jnp.maximum(chroma_minus, 2), chroma_minus + 2], axis=-1)
+
+    xy, valid_pair = _ovoid_xy(
+        jax.tree.map(lambda a: a[..., None], parts), value_index[..., None], chromas
+    )
+    grey = jnp.asarray(ILLUMINANT_C_xy, chroma.dtype)
+    xy_minus = jnp.where((chroma_minus == 0)[..., None], grey, xy[..., 0, :])
+    xy_plus = xy[..., 1, :]
+    t = (chroma - chroma_minus) / 2
+    xy = xy_minus + t[..., None] * (xy_plus - xy_minus)
+
+    # Validity as colour decides it: the even chroma itself, or both bounds.
+    valid_minus = valid_pair[..., 0] | (chroma_minus == 0)
+    valid_plus = valid_pair[..., 1]
+    valid = jnp.where(
+        even, jnp.where(shift_down, valid_plus, valid_minus), valid_minus & valid_plus
+    )
+    valid &= (chroma > 0) & (chroma <= 50)
+    return xy, valid
+
+
+def _normalise(spec: jax.Array):
+    hue, value, chroma, code = (spec[..., i] for i in range(4))
+    grey = (chroma == 0) | (jnp.isnan(hue) & jnp.isnan(chroma) & jnp.isnan(code))
+    wrap = hue == 0  # 0YR is 10R; adding (not setting) 10 keeps the hue gradient
+    hue = jnp.where(wrap, hue + 10.0, hue)
+    code = jnp.where(wrap, jnp.mod(code, 10) + 1, code)
+    return hue, value, chroma, code, grey
+
+
+def _forward(spec: jax.Array) -> tuple[jax.Array, jax.Array]:
+    """Munsell specification -> (xyY, valid) with the invalid rows unmasked."""
+    spec = _as_float(spec)
+    hue, value, chroma, code, grey = _normalise(spec)
+    dtype = spec.dtype
+
+    chromatic_ok = (
+        jnp.isfinite(hue)
+        & jnp.isfinite(chroma)
+        & (hue > 0)
+        & (hue <= 10)
+        & (chroma > 0)
+        & (code == jnp.round(code))
+        & (code >= 1)
+        & (code <= 10)
+    )
+    value_ok = jnp.isfinite(value) & (value >= 0) & (value <= 10)
+    # Keep every intermediate finite on rejected rows: their NaNs would leak
+    # into gradients through the unselected branches of jnp.where.
+    safe = chromatic_ok & ~grey & value_ok
+    hue = jnp.where(safe, hue, 5.0)
+    code = jnp.where(safe, code, 5.0)
+    chroma = jnp.where(safe, chroma, 2.0)
+    value_c = jnp.where(safe, value, 5.0)
+
+    nearest = jnp.round(value_c)
+    value_snapped = jnp.abs(value_c - nearest) <= _THRESHOLD_INTEGER
+    value_minus = jnp.floor(value_c)
+    value_plus = value_minus + 1
+    parts = _hue_parts(hue, code)
+    values = jnp.clip(jnp.stack([value_minus, value_plus], axis=-1), 1, 9)
+    xy_pair, valid_pair = _xy_at_values(parts, values, chroma)
+    xy_minus, xy_plus = xy_pair[..., 0, :], xy_pair[..., 1, :]
+    valid_minus, valid_plus = valid_pair[..., 0], valid_pair[..., 1]
+    xy_plus = jnp.where((value_plus >= 10)[..., None], jnp.asarray(ILLUMINANT_C_xy, dtype), xy_plus)
+
+    Y_minus, Y_plus, Y_c = (value_to_luminance(v) for v in (value_minus, value_plus, value_c))
+    xy_cont = _interp2(Y_minus[..., None], Y_plus[..., None], Y_c[..., None], xy_minus, xy_plus)
+    snap_to_minus = nearest == value_minus
+    xy_snap = jnp.where(snap_to_minus[..., None], xy_minus, xy_plus)
+    xy = jnp.where(
+        value_snapped[..., None], xy_cont + jax.lax.stop_gradient(xy_snap - xy_cont), xy_cont
+    )
+
+    # colour's validity: the snapped value, or both bounding values (the upper
+    # one may be the white point at value 10).
+    valid_plus = valid_plus | (value_plus == 10)
+    in_range = (value_minus >= 1) & (value_minus <= 9)
+    valid = jnp.where(
+        value_snapped,
+        (nearest >= 1) & (nearest <= 9) & jnp.where(snap_to_minus, valid_minus, valid_plus),
+        in_range & valid_minus & valid_plus,
+    )
+    valid &= safe
+
+    grey_xy = jnp.broadcast_to(jnp.asarray(ILLUMINANT_C_xy, dtype), xy.shape)
+    xy = jnp.where(grey[..., None], grey_xy, xy)
+    valid = jnp.where(grey, value_ok, valid)
+    Y = value_to_luminance(jnp.where(value_ok, value, 5.0))
+    return jnp.concatenate([xy, Y[..., None]], axis=-1), valid
+
+
+def renotation_valid(spec: jax.typing.ArrayLike) -> jax.Array:
+    """Whether each specification lies inside the renotation data.
+
+    Args:
+      spec: ``[..., 4]`` Munsell specification ``[hue, value, chroma, code]``.
+
+    Returns:
+      ``[...]`` bool: True exactly where colour-science's
+      ``munsell_specification_to_xyY`` returns a value (greys: value in
+      [0, 10]).
+    """
+    return _forward(spec)[1]
+
+
+def munsell_to_xyY(spec: jax.typing.ArrayLike) -> jax.Array:
+    """Munsell specification -> CIE xyY by the renotation, as colour-science.
+
+    Reproduces ``colour.notation.munsell.munsell_specification_to_xyY`` (to
+    about 1e-15 in float64), vectorised, jit-able and differentiable.
+
+    Args:
+      spec: ``[..., 4]`` ``[hue, value, chroma, code]``, numpy or JAX, float32
+        or float64: hue in [0, 10] (0 is hue 10 of the next family), value in
+        [0, 10], chroma >= 0, integer code 1..10 (1=B ... 10=PB). Greys have
+        chroma 0 (any hue and code) or colour's ``[nan, V, nan, nan]`` form.
+
+    Returns:
+      ``[..., 3]`` xyY under illuminant C, Y in [0, 1], in the input's float
+      dtype. Rows colour-science rejects are NaN (see ``renotation_valid``):
+      chromatic values below 1 (after snapping within 1e-3) or at 10, chromas
+      beyond the data at a bounding hue or value, hue outside [0, 10], code not
+      an integer in 1..10, NaN or inf; greys with value outside [0, 10].
+    """
+    xyY, valid = _forward(spec)
+    return jnp.where(valid[..., None], xyY, jnp.nan)
+
+
+def maximum_chroma(hue_value_code: jax.typing.ArrayLike) -> jax.Array:
+    """Largest chroma the renotation data cover, as colour's ``maximum_chroma_from_renotation``.
+
+    The minimum over the two bounding hue steps and the two bounding integer
+    values of the data's largest chroma; between values 9 and 10 it falls
+    linearly in luminance to 0 at value 10, and it is 0 at value >= 9.99.
+
+    Args:
+      hue_value_code: ``[..., 3]`` ``[hue, value, code]`` (hue in [0, 10],
+        value in [1, 10], integer code 1..10).
+
+    Returns:
+      ``[...]`` maximum chroma (even number, or interpolated above value 9);
+      NaN for values below 1 or malformed hue/code.
+    """
+    hvc = _as_float(hue_value_code)
+    hue, value, code = hvc[..., 0], hvc[..., 1], hvc[..., 2]
+    tables = renotation_tables()
+    ok = (
+        jnp.isfinite(hue)
+        & jnp.isfinite(value)
+        & (hue >= 0)
+        & (hue <= 10)
+        & (code == jnp.round(code))
+        & (code >= 1)
+        & (code <= 10)
+        & (value >= 1)
+    )
+    hue = jnp.where(ok, hue, 5.0)
+    code = jnp.where(ok, code, 5.0)
+    value = jnp.where(ok, value, 5.0)
+
+    # colour's bounding_hues_from_renotation: exact steps bound themselves.
+    family = jnp.mod(7 - code, 10).astype(jnp.int32)
+    on_step = jnp.mod(hue, 2.5) == 0
+    cell = jnp.floor(hue / 2.5).astype(jnp.int32)
+    step_ccw = jnp.mod(4 * family + jnp.where(on_step, cell - 1, cell), _N_HUES)
+    step_cw = jnp.where(on_step, step_ccw, jnp.mod(step_ccw - 1, _N_HUES))
+
+    table = jnp.asarray(tables.max_chroma, hvc.dtype)
+    value_minus = jnp.floor(value).astype(jnp.int32)
+    value_plus = jnp.where(jnp.mod(value, 1) == 0, value_minus, value_minus + 1)
+    vm = jnp.clip(value_minus - 1, 0, 8)
+    vp = jnp.clip(value_plus - 1, 0, 8)
+    lower = jnp.minimum(table[step_cw, vm], table[step_ccw, vm])
+    both = jnp.minimum(lower, jnp.minimum(table[step_cw, vp], table[step_ccw, vp]))
+    Y, Y9, Y10 = value_to_luminance(value), value_to_luminance(9.0), value_to_luminance(10.0)
+    fading = lower * (Y10 - Y) / (Y10 - Y9)
+    result = jnp.where(value_plus <= 9, both, fading)
+    result = jnp.where(value >= 9.99, 0.0, result)
+    return jnp.where(ok, result, jnp.nan)
