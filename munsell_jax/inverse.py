@@ -28,6 +28,7 @@ from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from munsell_jax.colorimetry import ILLUMINANT_C_xy
 from munsell_jax.renotation import (
@@ -39,9 +40,14 @@ from munsell_jax.renotation import (
 
 __all__ = ["InverseResult", "xyY_to_munsell"]
 
-_ITERATIONS = 16
+_ITERATIONS = 8
 _GREY_RADIUS = 1e-9  # xy distance to the white point below which a colour is grey
 _OK_RESIDUAL = 1e-4  # xy residual above which a row is not ``ok``
+_RETRY_RESIDUAL = 1e-7  # xy residual above which a row gets second chances
+_MIN_CHROMA = 1e-12  # the solve stays chromatic: chroma 0 is the grey branch, flat in hue
+_MAX_STEP = 3.0  # longest Newton step, in chroma units
+_STEP_FRACTIONS = (1.0, 0.5, 0.25, 0.1)  # of a Newton step, tried in turn to stay in the data
+_RADIANS_PER_ASTM = 2 * 3.141592653589793 / 100  # ASTM hue runs 0-100 around the circle
 
 
 class InverseResult(NamedTuple):
@@ -139,39 +145,75 @@ def _edge_candidates(xy_of, xy, astm, value, chroma, iterations: int = 4):
     return pick(steps), pick(chroma), pick(residual)
 
 
-def _initial_guess(xy: jax.Array, value: jax.Array) -> tuple[jax.Array, jax.Array]:
-    """The data point nearest in xy at the nearest integer value: (ASTM hue, chroma)."""
+@functools.cache
+def _start_table() -> tuple[np.ndarray, np.ndarray]:
+    """Angle (radians, about the white point) and radius of the data point per
+    integer value, even chroma and hue step: ``[9, 25, 40]`` each.
+
+    Beyond the data at a step, the angle of its highest chroma is kept and the
+    radius extrapolated in proportion to the chroma.
+    """
     tables = renotation_tables()
+    d = tables.xy - np.asarray(ILLUMINANT_C_xy)  # [40, 9, 25, 2]
+    angle = np.arctan2(d[..., 1], d[..., 0])
+    radius = np.hypot(d[..., 0], d[..., 1])
+    chroma = 2.0 * np.arange(1, 26)
+    assert tables.valid[:, :, 0].all()  # chroma 2 exists at every step and value
+    for s in range(40):
+        for v in range(9):
+            last = np.flatnonzero(tables.valid[s, v]).max()
+            angle[s, v, last + 1 :] = angle[s, v, last]
+            radius[s, v, last + 1 :] = radius[s, v, last] * chroma[last + 1 :] / chroma[last]
+    return np.moveaxis(angle, 0, -1), np.moveaxis(radius, 0, -1)
+
+
+def _initial_guess(xy: jax.Array, value: jax.Array) -> tuple[jax.Array, jax.Array]:
+    """(ASTM hue, chroma) from the data's ovoids at the nearest integer value.
+
+    The hue is interpolated in angle about the white point between the two
+    hue steps around the target, the chroma scaled by radius; first on the
+    chroma-2 ovoid, then twice more on the ovoid of the chroma found (hue
+    lines curve in xy). 40 angles per row and pass, where a nearest-neighbour
+    search over the whole table reads 1,000 points per row (and cost as much
+    as the Newton solve).
+    """
+    angles, radii = (jnp.asarray(t, xy.dtype) for t in _start_table())
     v = jnp.clip(jnp.round(value), 1, 9).astype(jnp.int32) - 1
-    points = jnp.asarray(tables.xy, xy.dtype)[:, v]  # [40, ..., 25, 2]
-    valid = jnp.asarray(tables.valid)[:, v]  # [40, ..., 25]
-    points = jnp.moveaxis(points, 0, -3)  # [..., 40, 25, 2]
-    valid = jnp.moveaxis(valid, 0, -2)
-    distance = jnp.sum((points - xy[..., None, None, :]) ** 2, axis=-1)
-    distance = jnp.where(valid, distance, jnp.inf)
-    flat = jnp.argmin(distance.reshape(*distance.shape[:-2], -1), axis=-1)
-    step, chroma_index = flat // 25, flat % 25
-    return 2.5 * (step + 1).astype(xy.dtype), 2.0 * (chroma_index + 1).astype(xy.dtype)
+    d = xy - jnp.asarray(ILLUMINANT_C_xy, xy.dtype)
+    target = jnp.arctan2(d[..., 1], d[..., 0])
+    distance = jnp.hypot(d[..., 0], d[..., 1])
+    pick = lambda t, i: jnp.take_along_axis(t, i[..., None], axis=-1)[..., 0]  # noqa: E731
+
+    def estimate(ring_index):
+        angle, radius = angles[v, ring_index], radii[v, ring_index]  # [..., 40]
+        # The angle grows with the ASTM hue: the step below the target is the
+        # one with the smallest angle from it, counter-clockwise.
+        ahead = jnp.mod(target[..., None] - angle, 2 * jnp.pi)
+        below = jnp.argmin(ahead, axis=-1)
+        above = jnp.mod(below + 1, 40)
+        width = jnp.mod(pick(angle, above) - pick(angle, below), 2 * jnp.pi)
+        t = jnp.clip(pick(ahead, below) / jnp.where(width > 0, width, 1.0), 0.0, 1.0)
+        ring = (1 - t) * pick(radius, below) + t * pick(radius, above)
+        chroma = 2.0 * (ring_index + 1) * distance / ring
+        return jnp.mod(2.5 * (below + 1 + t), 100.0), chroma
+
+    astm, chroma = estimate(jnp.zeros_like(v))
+    for _ in range(2):
+        astm, chroma = estimate(jnp.clip(jnp.round(chroma / 2) - 1, 0, 24).astype(jnp.int32))
+    return astm, jnp.clip(chroma, _MIN_CHROMA, _chroma_bound(astm, value))
 
 
-def _solve(xyY: jax.Array, iterations: int) -> InverseResult:
-    dtype = xyY.dtype
-    x, y, Y = xyY[..., 0], xyY[..., 1], xyY[..., 2]
-    finite = jnp.all(jnp.isfinite(xyY), axis=-1)
-    in_domain = finite & (Y > 0) & (Y <= 1) & (x > 0) & (y > 0) & (x + y < 1)
-    # Solve every row on safe numbers; report the unsolvable ones through ``ok``.
-    grey_xy = jnp.asarray(ILLUMINANT_C_xy, dtype)
-    xy = jnp.where(finite[..., None], xyY[..., :2], grey_xy)
-    value = luminance_to_value(jnp.where(finite, Y, 0.5))
-    # Chromatic colours need a value in [1, 10) after colour's 1e-3 snapping.
-    value_solve = jnp.clip(value, 1.0 - 0.9e-3, 10.0 - 1.1e-3)
+def _xy_of(astm: jax.Array, value: jax.Array, chroma: jax.Array) -> jax.Array:
+    """xy of the forward at (ASTM hue, value, chroma), invalid rows unmasked."""
+    xyY_model, _ = _forward(_spec_from_astm(astm, value, chroma))
+    return xyY_model[..., :2]
 
-    def xy_of_value(astm, value, chroma):
-        xyY_model, _ = _forward(_spec_from_astm(astm, value, chroma))
-        return xyY_model[..., :2]
+
+def _newton(xy, value, astm, chroma, iterations: int):
+    """Damped, projected Newton from (astm, chroma); returns (astm, chroma, residual)."""
 
     def xy_of(astm, chroma):
-        return xy_of_value(astm, value_solve, chroma)
+        return _xy_of(astm, value, chroma)
 
     def step(_, state):
         astm, chroma = state
@@ -182,31 +224,133 @@ def _solve(xyY: jax.Array, iterations: int) -> InverseResult:
             lambda ta, tc: jax.jvp(xy_of, (astm, chroma), (ta, tc)), out_axes=(None, 0)
         )(jnp.stack([ones, zeros]), jnp.stack([zeros, ones]))
         r = r - xy
-        det = d_astm[..., 0] * d_chroma[..., 1] - d_chroma[..., 0] * d_astm[..., 1]
+        # Newton in Cartesian coordinates (u, v) = chroma (cos, sin)(hue angle)
+        # about the white point: in polar (hue, chroma) the Jacobian is singular
+        # at chroma 0, where low-chroma colours would stall. d xy / d hue
+        # vanishes like the chroma, so dividing it by the chroma stays finite.
+        theta = astm * _RADIANS_PER_ASTM
+        cos, sin = jnp.cos(theta), jnp.sin(theta)
+        d_tangent = d_astm / (chroma * _RADIANS_PER_ASTM)[..., None]
+        d_u = d_chroma * cos[..., None] - d_tangent * sin[..., None]
+        d_v = d_chroma * sin[..., None] + d_tangent * cos[..., None]
+        det = d_u[..., 0] * d_v[..., 1] - d_v[..., 0] * d_u[..., 1]
         safe_det = jnp.where(jnp.abs(det) > 1e-30, det, 1e-30)
-        delta_astm = -(d_chroma[..., 1] * r[..., 0] - d_chroma[..., 0] * r[..., 1]) / safe_det
-        delta_chroma = -(-d_astm[..., 1] * r[..., 0] + d_astm[..., 0] * r[..., 1]) / safe_det
+        delta_u = -(d_v[..., 1] * r[..., 0] - d_v[..., 0] * r[..., 1]) / safe_det
+        delta_v = -(-d_u[..., 1] * r[..., 0] + d_u[..., 0] * r[..., 1]) / safe_det
+        length = jnp.hypot(delta_u, delta_v)
+        shrink = jnp.minimum(1.0, _MAX_STEP / jnp.where(length > 0, length, 1.0))
+        # Shorten steps that would leave the data (the chroma bound drops
+        # between hue cells) rather than clip them onto the wrong cell's edge.
+        fraction = jnp.array(_STEP_FRACTIONS, astm.dtype).reshape((-1,) + (1,) * astm.ndim)
+        u = chroma * cos + fraction * shrink * delta_u
+        v = chroma * sin + fraction * shrink * delta_v
+        chroma_new = jnp.hypot(u, v)
+        astm_new = jnp.where(
+            chroma_new > _MIN_CHROMA, jnp.mod(jnp.arctan2(v, u) / _RADIANS_PER_ASTM, 100.0), astm
+        )
+        inside = chroma_new <= _chroma_bound(astm_new, jnp.broadcast_to(value, astm_new.shape))
+        first = jnp.where(jnp.any(inside, axis=0), jnp.argmax(inside, axis=0), 0)[None]
+        chroma_new = jnp.take_along_axis(chroma_new, first, axis=0)[0]
+        astm_new = jnp.take_along_axis(astm_new, first, axis=0)[0]
         # Gauss-Newton in hue alone, for rows held at the chroma bound.
         norm = jnp.sum(d_astm**2, axis=-1)
         delta_astm_edge = -jnp.sum(d_astm * r, axis=-1) / jnp.where(norm > 1e-30, norm, 1e-30)
-        bound = _chroma_bound(astm, value_solve)
-        at_edge = (chroma >= bound) & (delta_chroma > 0)
-        delta_astm = jnp.where(at_edge, delta_astm_edge, delta_astm)
-        delta_astm = jnp.clip(delta_astm, -2.5, 2.5)
-        delta_chroma = jnp.clip(delta_chroma, -2.0, 2.0)
-        astm = jnp.mod(astm + delta_astm, 100.0)
-        chroma = jnp.clip(chroma + delta_chroma, 0.0, _chroma_bound(astm, value_solve))
+        bound = _chroma_bound(astm, value)
+        at_edge = (chroma >= bound) & (chroma_new > chroma)
+        astm_edge = jnp.mod(astm + jnp.clip(delta_astm_edge, -2.5, 2.5), 100.0)
+        astm = jnp.where(at_edge, astm_edge, astm_new)
+        chroma = jnp.where(at_edge, chroma, chroma_new)
+        chroma = jnp.clip(chroma, _MIN_CHROMA, _chroma_bound(astm, value))
         return astm, chroma
 
-    astm, chroma = _initial_guess(xy, value_solve)
+    chroma = jnp.clip(chroma, _MIN_CHROMA, _chroma_bound(astm, value))
     astm, chroma = jax.lax.fori_loop(0, iterations, step, (astm, chroma))
     residual = jnp.linalg.norm(xy_of(astm, chroma) - xy, axis=-1)
-    edge_astm, edge_chroma, edge_residual = _edge_candidates(
-        xy_of_value, xy, astm, value_solve, chroma
+    return astm, chroma, residual
+
+
+def _retry(xy, value, astm, chroma, residual, iterations: int):
+    """Second chances for rows ``[K]`` the first solve left inexact.
+
+    The first solve can end in a local minimum where the data's chroma
+    bound jumps between hue cells (it starts on a hue step and stays in the
+    wrong cell), or on the data's edge for colours beyond it. Retry from the
+    middles of the hue cell it ended in and of the cells beside it, from just
+    either side of the nearest hue step (where the chroma bound jumps), and
+    along the steps' own edges, and keep whichever lands closest.
+    """
+    middle = 2.5 * jnp.floor(astm / 2.5) + 1.25
+    step = 2.5 * jnp.round(astm / 2.5)
+    starts = jnp.concatenate(
+        [
+            middle[None] + jnp.array([-2.5, 0.0, 2.5], astm.dtype)[:, None],
+            step[None] + jnp.array([-0.01, 0.01], astm.dtype)[:, None],
+        ]
     )
-    use_edge = edge_residual < residual
-    astm = jnp.where(use_edge, edge_astm, astm)
-    chroma = jnp.where(use_edge, edge_chroma, chroma)
+    starts = jnp.mod(starts, 100.0)
+    chroma_start = jnp.broadcast_to(chroma, starts.shape)
+    candidates = [(astm, chroma, residual)]
+    value_start = jnp.broadcast_to(value, starts.shape)
+    a, c, r = _newton(xy[None], value_start, starts, chroma_start, iterations)
+    candidates += [(a[i], c[i], r[i]) for i in range(len(starts))]
+    candidates.append(_edge_candidates(_xy_of, xy, astm, value, chroma))
+    a, c, r = (jnp.stack(parts) for parts in zip(*candidates, strict=True))
+    best = jnp.argmin(r, axis=0)[None]
+    pick = lambda t: jnp.take_along_axis(t, best, axis=0)[0]  # noqa: E731
+    return pick(a), pick(c), pick(r)
+
+
+def _solve(xyY: jax.Array, iterations: int) -> InverseResult:
+    shape = xyY.shape[:-1]
+    xyY = xyY.reshape(-1, 3)
+    dtype = xyY.dtype
+    x, y, Y = xyY[..., 0], xyY[..., 1], xyY[..., 2]
+    finite = jnp.all(jnp.isfinite(xyY), axis=-1)
+    in_domain = finite & (Y > 0) & (Y <= 1) & (x > 0) & (y > 0) & (x + y < 1)
+    # Solve every row on safe numbers; report the unsolvable ones through ``ok``.
+    grey_xy = jnp.asarray(ILLUMINANT_C_xy, dtype)
+    xy = jnp.where(finite[..., None], xyY[..., :2], grey_xy)
+    # colour's table extrapolates Y = 1 to value 10.0000002: clip to [0, 10].
+    value = jnp.clip(luminance_to_value(jnp.where(finite, Y, 0.5)), 0.0, 10.0)
+    # Chromatic colours need a value in [1, 10) after colour's 1e-3 snapping.
+    value_solve = jnp.clip(value, 1.0 - 0.9e-3, 10.0 - 1.1e-3)
+
+    start, chroma_start = _initial_guess(xy, value_solve)
+    astm, chroma, residual = _newton(xy, value_solve, start, chroma_start, iterations)
+
+    # The rows still inexact get second chances, the worst ``size`` at a time,
+    # so a batch pays for them in proportion to how many there are.
+    n = xy.shape[0]
+    size = min(n, max(16, n // 16))
+
+    def pending(state):
+        _, _, residual, tried = state
+        return (residual > _RETRY_RESIDUAL) & ~tried
+
+    def retry_some(state):
+        astm, chroma, residual, tried = state
+        _, rows = jax.lax.top_k(jnp.where(pending(state), residual, -1.0), size)
+        a, c, r = _retry(
+            xy[rows],
+            value_solve[rows],
+            astm[rows],
+            chroma[rows],
+            residual[rows],
+            iterations,
+        )
+        return (
+            astm.at[rows].set(a),
+            chroma.at[rows].set(c),
+            residual.at[rows].set(r),
+            tried.at[rows].set(True),
+        )
+
+    astm, chroma, residual, _ = jax.lax.while_loop(
+        lambda state: jnp.any(pending(state)),
+        retry_some,
+        (astm, chroma, residual, ~finite),
+    )
+
     # Inside a hue snapping zone the forward reads the data point itself:
     # report the step, which gives the same xy.
     nearest_step = 2.5 * jnp.round(astm / 2.5)
@@ -222,7 +366,7 @@ def _solve(xyY: jax.Array, iterations: int) -> InverseResult:
     residual = jnp.where(finite, residual, jnp.nan)
     spec = jnp.where(finite[..., None], spec, jnp.nan)
     ok = in_domain & valid & (residual <= _OK_RESIDUAL)
-    return InverseResult(spec, residual, ok)
+    return InverseResult(spec.reshape(*shape, 4), residual.reshape(shape), ok.reshape(shape))
 
 
 @functools.partial(jax.jit, static_argnames="iterations")

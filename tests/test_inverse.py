@@ -228,12 +228,6 @@ def test_round_trip(solved):
     assert np.sum(~recovered) <= 0.05 * len(error)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="inverse bug: low-chroma colours (true chroma 0.01-3.5) collapse to grey "
-    "(chroma clipped to 0, where the forward's Jacobian vanishes), and a few high-chroma "
-    "YR colours at value 1-2.6 stop at a hue step on the chroma bound",
-)
 def test_round_trip_recovers_every_row(solved):
     error = _round_trip_error(solved["round_trip"])
     assert error.max() < _SNAP_GAP, f"{np.sum(error >= _SNAP_GAP)} rows, max {error.max():.3g}"
@@ -249,7 +243,10 @@ def test_bad_input(solved):
 def test_mixed_batch_keeps_good_rows_exact(solved):
     good = np.all(solved["batch"] == solved["clean"], axis=-1)
     assert np.sum(~good) == len(_BAD)
-    np.testing.assert_array_equal(solved["all_spec"][good], solved["clean_spec"][good])
+    # Bad rows change which rows share a retry pass, hence the last bits.
+    np.testing.assert_allclose(
+        solved["all_spec"][good], solved["clean_spec"][good], rtol=0, atol=1e-12
+    )
 
 
 def test_greys_at_the_white_point(solved):
@@ -260,11 +257,6 @@ def test_greys_at_the_white_point(solved):
     assert grey["ok"][below_one].all()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="inverse bug: Y = 1 gives value 10.0000002 (colour's table extrapolation), "
-    "which the forward rejects for greys, so the ideal white is not ok",
-)
 def test_ideal_white_is_ok(solved):
     grey = solved["grey"]
     at_one = grey["xyY"][:, 2] == 1
@@ -288,3 +280,14 @@ def test_float32(solved):
     assert np.asarray(result.ok).all()
     expected = solved["real"]["spec"][rows]
     np.testing.assert_allclose(result.specification, expected, rtol=0, atol=1e-3)
+
+
+@pytest.mark.slow
+def test_round_trip_recovers_every_row_at_scale():
+    """25,000 random valid specifications (10 seeds): every row back within 1e-4."""
+    for seed in range(2, 12):
+        spec = _round_trip_specs(np.random.default_rng(seed), 2_500)
+        xyY = _forward(spec)[0]
+        recovered = _forward(np.asarray(xyY_to_munsell(xyY).specification))[0]
+        error = np.abs(recovered - xyY).max(-1)
+        assert error.max() < _SNAP_GAP, f"seed {seed}: {np.sum(error >= _SNAP_GAP)} rows"
