@@ -171,6 +171,52 @@ def _demo(args: argparse.Namespace) -> int:
     return demo.run(n_colour=args.n_colour)
 
 
+def _data(args: argparse.Namespace) -> int:
+    _enable_x64()
+    import time
+
+    from munsell_jax import data
+
+    out = Path(args.out)
+    if args.name in ("real", "all"):
+        reference = data.real_colours() if args.name == "real" else data.all_colours()
+        out.mkdir(parents=True, exist_ok=True)
+        path = out / f"{args.name}.npz"
+        np.savez(path, **reference._asdict())
+        print(
+            f"{args.name}: {len(reference.xyY):,} colours, {int(reference.ok.sum()):,} "
+            f"solved exactly -> {path}"
+        )
+        return 0
+    if args.name == "large":
+        scale = 1.0 if args.size is None else args.size / sum(data.LARGE.values())
+        parts = {name: int(round(n * scale)) for name, n in data.LARGE.items()}
+    elif args.name in data.SAMPLERS:
+        parts = {args.name: args.size}
+    else:
+        names = ", ".join([*data.SAMPLERS, "large", "real", "all"])
+        raise SystemExit(f"munsell-jax data: unknown data set {args.name!r}; choose from {names}")
+    start = time.perf_counter()
+    total = 0
+    for name, size in parts.items():
+        part_start = time.perf_counter()
+        dataset = data.load_or_generate(
+            name,
+            size=size,
+            seed=args.seed,
+            data_dir=out,
+            progress=not args.quiet,
+            plot=not args.no_plot,
+        )
+        total += len(dataset.xyY)
+        print(
+            f"{name}: {len(dataset.xyY):,} rows, {dataset.dropped:,} candidates dropped "
+            f"(outside the renotation data), {time.perf_counter() - part_start:.1f} s"
+        )
+    print(f"{args.name}: {total:,} rows in {time.perf_counter() - start:.1f} s -> {out}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="munsell-jax",
@@ -199,6 +245,25 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument("--output", help="write results to this .npy or .csv file")
     convert.add_argument("--quiet", action="store_true", help="no progress bar")
     convert.set_defaults(func=_convert)
+
+    data = commands.add_parser(
+        "data",
+        help="generate (or load from DIR) a training data set with exact labels",
+        description=(
+            "Write data set NAME to DIR as .npz files of arrays xyY [N, 3] and "
+            "specification [N, 4], with a JSON summary and a density plot beside each; "
+            "a set already in DIR is loaded, not regenerated. NAME: grid, boundary, "
+            "forward, perturbation, uniform, large (grid + boundary + forward, ~1.4M), "
+            "real or all (reference sets)."
+        ),
+    )
+    data.add_argument("name", help="data set name")
+    data.add_argument("--out", required=True, help="data directory (the cache)")
+    data.add_argument("--size", type=int, help="rows (large: total, split 5:7:2)")
+    data.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    data.add_argument("--no-plot", action="store_true", help="skip the density plots")
+    data.add_argument("--quiet", action="store_true", help="no progress bars")
+    data.set_defaults(func=_data)
 
     demo = commands.add_parser("demo", help="the main job: conversions, Delta-E and timings")
     demo.add_argument(

@@ -1,0 +1,122 @@
+"""munsell_jax.data: samplers with exact labels, reference sets, cache and CLI.
+
+Each sampler runs once at a small size (module fixture ``sets``); labels are
+checked against colour-science's own forward on a random subset of rows.
+"""
+
+import json
+import warnings
+
+import jax
+import numpy as np
+import pytest
+from colour.notation.munsell import munsell_specification_to_xyY
+
+from munsell_jax import data
+from munsell_jax.cli import main
+from munsell_jax.notation import to_colour_specification
+from munsell_jax.renotation import renotation_valid
+
+_SIZE = 3_000
+_CHECKED_ROWS = 100  # colour-science's forward costs about 10 ms a row
+
+
+@pytest.fixture(scope="module")
+def sets():
+    return {name: data.generate(name, jax.random.key(0), _SIZE) for name in data.SAMPLERS}
+
+
+def _colour_forward(spec_Nx4: np.ndarray) -> np.ndarray:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return np.array(
+            [munsell_specification_to_xyY(to_colour_specification(s)) for s in spec_Nx4]
+        )
+
+
+@pytest.mark.parametrize("name", list(data.SAMPLERS))
+def test_labels_match_colour_science(sets, name):
+    dataset = sets[name]
+    rows = np.random.default_rng(1).permutation(len(dataset.xyY))[:_CHECKED_ROWS]
+    expected = _colour_forward(dataset.specification[rows])
+    np.testing.assert_allclose(dataset.xyY[rows], expected, rtol=0, atol=1e-7)
+
+
+@pytest.mark.parametrize("name", list(data.SAMPLERS))
+def test_inside_the_data_and_finite(sets, name):
+    dataset = sets[name]
+    assert dataset.xyY.shape[1] == 3 and dataset.specification.shape[1] == 4
+    assert len(dataset.xyY) == len(dataset.specification) > 0.9 * _SIZE
+    assert np.isfinite(dataset.xyY).all() and np.isfinite(dataset.specification).all()
+    assert np.asarray(renotation_valid(dataset.specification)).all()
+    assert isinstance(dataset.dropped, int) and dataset.dropped >= 0
+    spec = dataset.specification
+    assert np.all((spec[:, 0] > 0) & (spec[:, 0] <= 10) & (spec[:, 1] >= 1) & (spec[:, 1] < 10))
+    assert set(np.unique(spec[:, 3])) <= set(range(1, 11))
+
+
+def test_grid_spans_values_and_hues(sets):
+    spec = sets["grid"].specification
+    assert spec[:, 1].min() < 1.5 and spec[:, 1].max() > 8.5
+    assert len(np.unique(spec[:, 3])) == 10
+
+
+def test_deterministic(sets):
+    again = data.generate("forward", jax.random.key(0), _SIZE)
+    np.testing.assert_array_equal(again.xyY, sets["forward"].xyY)
+    np.testing.assert_array_equal(again.specification, sets["forward"].specification)
+    other = data.generate("forward", jax.random.key(1), _SIZE)
+    assert not np.array_equal(other.xyY, sets["forward"].xyY)
+
+
+def test_unknown_sampler():
+    with pytest.raises(ValueError, match="unknown sampler"):
+        data.generate("nope", jax.random.key(0), 10)
+
+
+def test_cache_round_trip(tmp_path):
+    first = data.load_or_generate("perturbation", size=500, seed=3, data_dir=tmp_path)
+    stem = tmp_path / "perturbation_n500_seed3"
+    assert {p.suffix for p in tmp_path.iterdir()} == {".npz", ".json", ".png"}
+    summary = json.loads(stem.with_suffix(".json").read_text())
+    assert summary["rows"] == len(first.xyY) == 500 and summary["dropped"] == first.dropped
+    with np.load(stem.with_suffix(".npz")) as arrays:
+        assert sorted(arrays.files) == ["specification", "xyY"]
+    again = data.load_or_generate("perturbation", size=500, seed=3, data_dir=tmp_path)
+    np.testing.assert_array_equal(again.xyY, first.xyY)
+
+
+def test_cli_writes_npz(tmp_path, capsys):
+    assert main(["data", "uniform", "--out", str(tmp_path), "--size", "400", "--quiet"]) == 0
+    (path,) = tmp_path.glob("*.npz")
+    with np.load(path) as arrays:
+        assert arrays["xyY"].shape == (400, 3) and arrays["specification"].shape == (400, 4)
+    assert "400 rows" in capsys.readouterr().out
+    with pytest.raises(SystemExit, match="unknown data set"):
+        main(["data", "nope", "--out", str(tmp_path)])
+
+
+def test_split_keeps_real_colours_out():
+    train, validation = data.train_validation_split(jax.random.key(0))
+    real = set(data.real_colours().names)
+    assert not real & set(train.names) and not real & set(validation.names)
+    assert not set(train.names) & set(validation.names)
+    assert abs(len(validation.names) / (len(train.names) + len(validation.names)) - 0.2) < 0.01
+    assert train.ok.all() and validation.ok.all()
+    with_real, _ = data.train_validation_split(jax.random.key(0), include_real=True)
+    assert len(real & set(with_real.names)) > 2_700
+
+
+def test_real_reference_set():
+    real = data.real_colours()
+    assert len(real.names) == 2_734 and real.ok.sum() == 2_728
+    assert real.specification.shape == (2_734, 4)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(data.SAMPLERS))
+def test_labels_match_colour_science_on_1000_rows(name):
+    dataset = data.generate(name, jax.random.key(7), 20_000)
+    rows = np.random.default_rng(2).permutation(len(dataset.xyY))[:1_000]
+    expected = _colour_forward(dataset.specification[rows])
+    np.testing.assert_allclose(dataset.xyY[rows], expected, rtol=0, atol=1e-7)
