@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test test-slow lint bench clean
+.PHONY: demo test test-slow lint bench data-bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ lint: $(DEV_STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_delta_e.py
 	$(BIN)/python benchmarks/bench_renotation.py
+
+data-bench: $(STAMP)
+	rm -rf build/data-bench
+	$(BIN)/munsell-jax data large --out build/data-bench --quiet
+	$(BIN)/munsell-jax data large --out build/data-bench --quiet
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

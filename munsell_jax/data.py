@@ -28,6 +28,7 @@ density plot.
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections.abc import Callable
@@ -46,6 +47,8 @@ __all__ = [
     "SAMPLERS",
     "Dataset",
     "all_colours",
+    "as_device_arrays",
+    "epoch_batches",
     "generate",
     "load_or_generate",
     "real_colours",
@@ -454,3 +457,24 @@ def plot_density(data: Dataset, path: str | Path, *, title: str = "") -> None:
 def as_device_arrays(data: Dataset, dtype=jnp.float32) -> tuple[jax.Array, jax.Array]:
     """``(xyY, specification)`` on the default device, for jitted batch slicing."""
     return jnp.asarray(data.xyY, dtype), jnp.asarray(data.specification, dtype)
+
+
+def epoch_batches(key: jax.Array, arrays: tuple[jax.Array, ...], batch_size: int):
+    """Yield shuffled ``batch_size`` slices of device ``arrays`` for one epoch.
+
+    The permutation and every slice stay on the device (one jitted gather per
+    batch, no host round trip); the last partial batch is dropped so every
+    step has one shape and the training step compiles once.
+    """
+    n = arrays[0].shape[0]
+    if batch_size > n:
+        raise ValueError(f"batch_size {batch_size} exceeds the {n} rows")
+    order = jax.random.permutation(key, n)
+    for start in range(0, n - batch_size + 1, batch_size):
+        yield _gather_batch(arrays, order, start, batch_size)
+
+
+@functools.partial(jax.jit, static_argnums=3)
+def _gather_batch(arrays, order, start, batch_size):
+    rows = jax.lax.dynamic_slice_in_dim(order, start, batch_size)
+    return tuple(a[rows] for a in arrays)

@@ -120,3 +120,14 @@ def test_labels_match_colour_science_on_1000_rows(name):
     rows = np.random.default_rng(2).permutation(len(dataset.xyY))[:1_000]
     expected = _colour_forward(dataset.specification[rows])
     np.testing.assert_allclose(dataset.xyY[rows], expected, rtol=0, atol=1e-7)
+
+
+def test_epoch_batches_cover_each_row_once(sets):
+    xyY, spec = data.as_device_arrays(sets["forward"])
+    batches = list(data.epoch_batches(jax.random.key(0), (xyY, spec), 256))
+    assert len(batches) == len(xyY) // 256
+    assert all(b[0].shape == (256, 3) and b[1].shape == (256, 4) for b in batches)
+    seen = np.concatenate([np.asarray(b[0]) for b in batches])
+    assert len(np.unique(seen, axis=0)) == len(seen)
+    with pytest.raises(ValueError, match="exceeds"):
+        next(data.epoch_batches(jax.random.key(0), (xyY,), len(xyY) + 1))
