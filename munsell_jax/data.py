@@ -131,7 +131,10 @@ def _spec(astm: np.ndarray, value: np.ndarray, chroma: np.ndarray) -> np.ndarray
     hue = astm - 10 * family
     code = np.mod(7 - family, 10)
     code = np.where(code == 0, 10, code)
-    wrap = hue == 0
+    # colour reads a hue within 1e-3 of 0 as 0, and raises on 0P (it
+    # normalises P's code to 0): write those as hue 10 of the next family,
+    # the same colour (the forward snaps them to that step).
+    wrap = hue < 1e-3
     hue = np.where(wrap, 10.0, hue)
     code = np.where(wrap, np.mod(code, 10) + 1, code)
     return np.stack([hue, value, chroma, code], axis=-1).astype(np.float64)
