@@ -24,15 +24,15 @@ demo: $(STAMP)
 	$(BIN)/munsell-jax demo
 
 test: $(DEV_STAMP)
-	$(BIN)/python -m ruff check munsell_jax tests benchmarks scripts
+	$(BIN)/python -m ruff check munsell_jax tests benchmarks scripts configs
 	$(BIN)/python -m pytest -n 2 --durations=15
 
 test-slow: $(DEV_STAMP)
 	$(BIN)/python -m pytest -m slow --durations=15
 
 lint: $(DEV_STAMP)
-	$(BIN)/python -m ruff check munsell_jax tests benchmarks scripts
-	$(BIN)/python -m ruff format --check munsell_jax tests benchmarks scripts
+	$(BIN)/python -m ruff check munsell_jax tests benchmarks scripts configs
+	$(BIN)/python -m ruff format --check munsell_jax tests benchmarks scripts configs
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_delta_e.py

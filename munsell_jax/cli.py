@@ -217,6 +217,49 @@ def _data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load_config(path: str, overrides: Sequence[str]):
+    """``get_config()`` of the config file at ``path``, with ``--config.a.b=value`` overrides."""
+    import ast
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("munsell_jax_config", path)
+    if spec is None or not Path(path).is_file():
+        raise SystemExit(f"munsell-jax: no config file {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    config = module.get_config()
+    for override in overrides:
+        if not override.startswith("--config.") or "=" not in override:
+            raise SystemExit(f"munsell-jax: expected --config.FIELD=VALUE, got {override!r}")
+        field, text = override[len("--config.") :].split("=", 1)
+        try:
+            value = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            value = text
+        *parents, leaf = field.split(".")
+        node = config
+        for part in parents:
+            if part not in node:
+                raise SystemExit(f"munsell-jax: no config field {field!r}")
+            node = node[part]
+        if leaf not in node:
+            raise SystemExit(f"munsell-jax: no config field {field!r}")
+        node[leaf] = type(node[leaf])(value) if isinstance(node[leaf], float) else value
+    return config
+
+
+def _train(args: argparse.Namespace, overrides: Sequence[str]) -> int:
+    config = _load_config(args.config, overrides)
+    import jax
+
+    # Labels are generated in float64; models train in float32.
+    jax.config.update("jax_enable_x64", True)
+    from munsell_jax.train import train_and_evaluate
+
+    train_and_evaluate(config, args.workdir)
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="munsell-jax",
@@ -265,6 +308,15 @@ def _parser() -> argparse.ArgumentParser:
     data.add_argument("--quiet", action="store_true", help="no progress bars")
     data.set_defaults(func=_data)
 
+    train = commands.add_parser(
+        "train",
+        help="train a model from a config file (resumes from WORKDIR's checkpoint)",
+        description="Train CONFIG in WORKDIR; override fields as --config.opt.learning_rate=1e-3.",
+    )
+    train.add_argument("config", help="config file, e.g. configs/smoke.py")
+    train.add_argument("--workdir", required=True, help="run directory (checkpoints, metrics)")
+    train.set_defaults(func=_train)
+
     demo = commands.add_parser("demo", help="the main job: conversions, Delta-E and timings")
     demo.add_argument(
         "--n-colour",
@@ -277,7 +329,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args, extra = _parser().parse_known_args(argv)
+    if args.func is _train:
+        return _train(args, extra)
+    if extra:
+        raise SystemExit(f"munsell-jax: unrecognised arguments: {' '.join(extra)}")
     return args.func(args)
 
 
