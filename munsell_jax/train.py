@@ -14,6 +14,7 @@ Directions and normalisation (inside the model's I/O, not the data):
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import time
@@ -26,6 +27,8 @@ import numpy as np
 import optax
 import orbax.checkpoint as ocp
 from flax import nnx
+from jax.sharding import NamedSharding
+from jax.sharding import PartitionSpec as P
 
 from munsell_jax import data as data_lib
 from munsell_jax.nn import get_model
@@ -83,9 +86,24 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str | Path) -
     order = np.random.default_rng(config.data.seed).permutation(len(inputs))
     n_val = int(round(config.data.validation_fraction * len(inputs)))
     val_rows, train_rows = order[:n_val], order[n_val:]
-    train_x, train_y = (jnp.asarray(a[train_rows], jnp.float32) for a in (inputs, targets))
-    val_x, val_y = (jnp.asarray(a[val_rows], jnp.float32) for a in (inputs, targets))
+    # Data parallel over every local device: arrays and parameters replicated,
+    # each batch split along a "data" mesh axis; XLA inserts the gradient
+    # all-reduce. One device is the same program on a mesh of one.
+    mesh = jax.make_mesh(
+        (jax.local_device_count(),), ("data",), axis_types=(jax.sharding.AxisType.Auto,)
+    )
+    replicated, split = NamedSharding(mesh, P()), NamedSharding(mesh, P("data"))
     batch_size = config.opt.batch_size
+    if batch_size % mesh.size:
+        raise ValueError(f"batch_size {batch_size} must divide evenly over {mesh.size} devices")
+    train_x, train_y, val_x, val_y = jax.device_put(
+        tuple(
+            np.asarray(a[rows], np.float32)
+            for rows in (train_rows, val_rows)
+            for a in (inputs, targets)
+        ),
+        replicated,
+    )
     steps_per_epoch = len(train_x) // batch_size
 
     # Model and optimiser.
@@ -98,12 +116,16 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str | Path) -
     )
     optimizer = nnx.Optimizer(model, _optimizer(config, steps_per_epoch), wrt=nnx.Param)
     graphdef, state = nnx.split((model, optimizer))
+    state = jax.device_put(state, replicated)
+    # On a CPU host several steps in flight can deadlock in the all-reduce.
+    block_each_step = mesh.size > 1 and jax.default_backend() == "cpu"
 
     def loss_fn(model, x_BxI, y_BxO):
         return jnp.mean((model(x_BxI) - y_BxO) ** 2)
 
-    @jax.jit
+    @functools.partial(jax.jit, donate_argnums=0)
     def train_step(state, x_BxI, y_BxO):
+        x_BxI, y_BxO = jax.lax.with_sharding_constraint((x_BxI, y_BxO), split)
         model, optimizer = nnx.merge(graphdef, state)
         loss, grads = nnx.value_and_grad(loss_fn)(model, x_BxI, y_BxO)
         optimizer.update(model, grads, value=loss)
@@ -137,6 +159,10 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str | Path) -
         nnx.replace_by_pure_dict(state, restored["state"])
         progress = dict(restored["progress"])
 
+    print(
+        f"training {config.model.name} ({config.direction}) on {len(train_x):,} rows, "
+        f"{steps_per_epoch} steps per epoch, {mesh.size} device(s) ({jax.default_backend()})"
+    )
     metrics: dict = {}
     key = jax.random.key(config.seed)
     with (workdir / "metrics.jsonl").open("a") as log:
@@ -150,6 +176,8 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str | Path) -
             )
             for x_BxI, y_BxO in batches:
                 state, loss = train_step(state, x_BxI, y_BxO)
+                if block_each_step:
+                    loss.block_until_ready()
                 losses.append(loss)
             train_loss = float(jnp.mean(jnp.stack(losses)))  # one host fetch per epoch
             if not math.isfinite(train_loss):
