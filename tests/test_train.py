@@ -1,7 +1,9 @@
 """munsell_jax.train: the smoke config trains, the loss falls, a stopped run resumes exactly."""
 
 import json
+from pathlib import Path
 
+import jax
 import numpy as np
 import orbax.checkpoint as ocp
 import pytest
@@ -12,7 +14,6 @@ from munsell_jax.train import train_and_evaluate
 
 def _smoke(data_dir, **opt):
     import importlib.util
-    from pathlib import Path
 
     path = Path(__file__).parents[1] / "configs" / "smoke.py"
     spec = importlib.util.spec_from_file_location("smoke_config", path)
@@ -52,7 +53,7 @@ def test_stopped_run_resumes_to_the_same_parameters(tmp_path, data_dir):
     train_and_evaluate(_smoke(data_dir, epochs=1), resumed)  # "killed" after epoch 1
     train_and_evaluate(_smoke(data_dir, epochs=3), resumed)
     a, b = _final_params(straight), _final_params(resumed)
-    leaves_a, leaves_b = ([np.asarray(x) for x in __import__("jax").tree.leaves(t)] for t in (a, b))
+    leaves_a, leaves_b = ([np.asarray(x) for x in jax.tree.leaves(t)] for t in (a, b))
     assert len(leaves_a) == len(leaves_b) > 0
     for x, y in zip(leaves_a, leaves_b, strict=True):
         np.testing.assert_array_equal(x, y)
@@ -111,7 +112,7 @@ def test_two_devices_give_the_same_loss_curve(tmp_path, data_dir):
         "assert jax.local_device_count() == int(sys.argv[4])\n"
         "print(json.dumps(train_and_evaluate(_smoke(sys.argv[2], epochs=2), sys.argv[3])))\n"
     )
-    here = str(__import__("pathlib").Path(__file__).parent)
+    here = str(Path(__file__).parent)
     results = []
     for devices in (1, 2):
         env = dict(os.environ, XLA_FLAGS=f"--xla_force_host_platform_device_count={devices}")
@@ -133,3 +134,49 @@ def test_two_devices_give_the_same_loss_curve(tmp_path, data_dir):
         results.append(json.loads(out.strip().splitlines()[-1]))
     for key in ("train_loss", "val_loss"):
         assert results[1][key] == pytest.approx(results[0][key], rel=1e-5)
+
+
+def test_sigkilled_run_resumes_to_the_same_parameters(tmp_path, data_dir):
+    """Kill a training process with SIGKILL mid-run, start it again, compare."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    here = str(Path(__file__).parents[1])
+    script = (
+        "import sys, jax\n"
+        "jax.config.update('jax_enable_x64', True)\n"
+        "sys.path.insert(0, sys.argv[1] + '/tests')\n"
+        "from test_train import _smoke\n"
+        "from munsell_jax.train import train_and_evaluate\n"
+        "train_and_evaluate(_smoke(sys.argv[2], epochs=30), sys.argv[3])\n"
+    )
+
+    def command(workdir):
+        return [sys.executable, "-c", script, here, str(data_dir), str(workdir)]
+
+    env = dict(os.environ, XLA_FLAGS="--xla_force_host_platform_device_count=1")
+    killed = tmp_path / "killed"
+    process = subprocess.Popen(command(killed), env=env, stdout=subprocess.DEVNULL)
+    metrics = killed / "metrics.jsonl"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if metrics.exists() and len(metrics.read_text().splitlines()) >= 3:
+            process.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.02)
+    process.wait()
+    if process.returncode != -signal.SIGKILL:
+        pytest.skip("training finished before it could be killed")
+    assert len(metrics.read_text().splitlines()) < 30
+    subprocess.run(command(killed), env=env, check=True, stdout=subprocess.DEVNULL)
+    straight = tmp_path / "straight"
+    subprocess.run(command(straight), env=env, check=True, stdout=subprocess.DEVNULL)
+    for x, y in zip(
+        jax.tree.leaves(_final_params(straight)),
+        jax.tree.leaves(_final_params(killed)),
+        strict=True,
+    ):
+        np.testing.assert_array_equal(np.asarray(x), np.asarray(y))
