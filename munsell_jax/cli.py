@@ -260,6 +260,20 @@ def _train(args: argparse.Namespace, overrides: Sequence[str]) -> int:
     return 0
 
 
+def _architectures(args: argparse.Namespace) -> int:
+    from munsell_jax.nn import architectures_table
+
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    header = (
+        "# Architectures\n\nEvery architecture built so far, with its trainable parameters "
+        "and a forward pass checked on a batch.\nRegenerate with `munsell-jax architectures`.\n\n"
+    )
+    out.write_text(header + architectures_table())
+    print(f"wrote {out}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="munsell-jax",
@@ -316,6 +330,12 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("config", help="config file, e.g. configs/smoke.py")
     train.add_argument("--workdir", required=True, help="run directory (checkpoints, metrics)")
     train.set_defaults(func=_train)
+
+    architectures = commands.add_parser(
+        "architectures", help="write the table of model architectures (results/architectures.md)"
+    )
+    architectures.add_argument("--out", default="results/architectures.md", help="output file")
+    architectures.set_defaults(func=_architectures)
 
     demo = commands.add_parser("demo", help="the main job: conversions, Delta-E and timings")
     demo.add_argument(
