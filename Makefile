@@ -37,6 +37,7 @@ lint: $(DEV_STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_delta_e.py
 	$(BIN)/python benchmarks/bench_renotation.py
+	$(BIN)/python benchmarks/bench_train.py
 
 data-bench: $(STAMP)
 	rm -rf build/data-bench

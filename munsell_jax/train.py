@@ -33,7 +33,7 @@ from jax.sharding import PartitionSpec as P
 from munsell_jax import data as data_lib
 from munsell_jax.nn import get_model
 
-__all__ = ["SPEC_SCALE", "train_and_evaluate"]
+__all__ = ["SPEC_SCALE", "make_train_step", "train_and_evaluate"]
 
 SPEC_SCALE = np.array([10.0, 10.0, 50.0, 10.0])  # specification -> roughly [0, 1]
 
@@ -59,6 +59,28 @@ def _optimizer(config: ml_collections.ConfigDict, steps_per_epoch: int):
             accumulation_size=steps_per_epoch,
         ),
     )
+
+
+def _loss(model: nnx.Module, x_BxI: jax.Array, y_BxO: jax.Array) -> jax.Array:
+    return jnp.mean((model(x_BxI) - y_BxO) ** 2)
+
+
+def make_train_step(graphdef, batch_sharding: NamedSharding):
+    """The jitted training step on ``nnx.split((model, optimizer))`` state.
+
+    ``step(state, x_BxI, y_BxO) -> (state, loss)``; the state buffers are
+    donated and the batch is split over ``batch_sharding``'s mesh.
+    """
+
+    @functools.partial(jax.jit, donate_argnums=0)
+    def train_step(state, x_BxI, y_BxO):
+        x_BxI, y_BxO = jax.lax.with_sharding_constraint((x_BxI, y_BxO), batch_sharding)
+        model, optimizer = nnx.merge(graphdef, state)
+        loss, grads = nnx.value_and_grad(_loss)(model, x_BxI, y_BxO)
+        optimizer.update(model, grads, value=loss)
+        return nnx.state((model, optimizer)), loss
+
+    return train_step
 
 
 def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str | Path) -> dict:
@@ -120,21 +142,12 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str | Path) -
     # On a CPU host several steps in flight can deadlock in the all-reduce.
     block_each_step = mesh.size > 1 and jax.default_backend() == "cpu"
 
-    def loss_fn(model, x_BxI, y_BxO):
-        return jnp.mean((model(x_BxI) - y_BxO) ** 2)
-
-    @functools.partial(jax.jit, donate_argnums=0)
-    def train_step(state, x_BxI, y_BxO):
-        x_BxI, y_BxO = jax.lax.with_sharding_constraint((x_BxI, y_BxO), split)
-        model, optimizer = nnx.merge(graphdef, state)
-        loss, grads = nnx.value_and_grad(loss_fn)(model, x_BxI, y_BxO)
-        optimizer.update(model, grads, value=loss)
-        return nnx.state((model, optimizer)), loss
+    train_step = make_train_step(graphdef, split)
 
     @jax.jit
     def eval_loss(state, x_BxI, y_BxO):
         model, _ = nnx.merge(graphdef, state)
-        return loss_fn(model, x_BxI, y_BxO)
+        return _loss(model, x_BxI, y_BxO)
 
     # Checkpoints: the latest (to resume) and the best by validation loss.
     options = dict(max_to_keep=1, create=True)
