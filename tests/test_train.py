@@ -180,3 +180,14 @@ def test_sigkilled_run_resumes_to_the_same_parameters(tmp_path, data_dir):
         strict=True,
     ):
         np.testing.assert_array_equal(np.asarray(x), np.asarray(y))
+
+
+@pytest.mark.parametrize("family", ["ft_transformer", "two_stage"])
+def test_other_families_train_and_checkpoint(tmp_path, data_dir, family):
+    import ml_collections
+
+    config = _smoke(data_dir, epochs=1)
+    config.model = ml_collections.ConfigDict({"name": family})
+    metrics = train_and_evaluate(config, tmp_path)
+    assert np.isfinite(metrics["val_loss"])
+    assert len(jax.tree.leaves(_final_params(tmp_path))) > 0

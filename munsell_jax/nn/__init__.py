@@ -18,9 +18,37 @@ ARCHITECTURES: dict[tuple[str, str], tuple[str, dict]] = {
     ("from_xyY", "Unified MLP"): ("mlp", {"widths": (128, 256, 512, 256, 128)}),
     ("from_xyY", "Multi-Head"): ("multi_head", {}),
     ("from_xyY", "Multi-MLP"): ("multi_mlp", {}),
+    ("from_xyY", "MLP + Self-Attention"): ("self_attention", {}),
+    ("from_xyY", "Deep + Wide"): ("deep_wide", {}),
+    ("from_xyY", "Mixture of Experts"): ("moe", {}),
+    ("from_xyY", "FT-Transformer"): ("ft_transformer", {}),
+    ("from_xyY", "Transformer (large)"): ("ft_transformer", {"dim": 128, "depth": 6}),
+    ("from_xyY", "Multi-Head + unified error predictor"): ("two_stage", {}),
+    ("from_xyY", "Multi-MLP + multi error predictor"): (
+        "two_stage",
+        {"base": {"name": "multi_mlp"}, "error": {"name": "multi_mlp", "widths": (64, 128, 64)}},
+    ),
     ("to_xyY", "Simple MLP"): ("mlp", {"widths": (128, 256, 128)}),
     ("to_xyY", "Multi-Head"): ("multi_head", {"wide_outputs": ()}),
     ("to_xyY", "Multi-MLP"): ("multi_mlp", {"wide_outputs": ()}),
+    ("to_xyY", "Multi-MLP + unified error predictor"): (
+        "two_stage",
+        {"base": {"name": "multi_mlp", "wide_outputs": ()}},
+    ),
+    ("to_xyY", "Multi-MLP + multi error predictor"): (
+        "two_stage",
+        {
+            "base": {"name": "multi_mlp", "wide_outputs": ()},
+            "error": {"name": "multi_mlp", "widths": (64, 128, 64), "wide_outputs": ()},
+        },
+    ),
+    ("to_xyY", "Multi-Head + multi error predictor"): (
+        "two_stage",
+        {
+            "base": {"name": "multi_head", "wide_outputs": ()},
+            "error": {"name": "multi_mlp", "widths": (64, 128, 64), "wide_outputs": ()},
+        },
+    ),
 }
 
 
