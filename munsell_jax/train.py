@@ -1,15 +1,21 @@
 """``train_and_evaluate(config, workdir)``: one readable training loop.
 
 Data from ``munsell_jax.data`` (cached, exact labels), a Flax NNX model found
-by name in ``munsell_jax.nn``, optax AdamW with gradient clipping and
-reduce-on-plateau, a jitted split/merge step with donated buffers on
-device-resident batches, early stopping, and orbax checkpoints (latest and
-best) from which a restarted run resumes by itself.
+by name in ``munsell_jax.nn``, the losses of ``munsell_jax.losses``, optax
+AdamW with gradient clipping, reduce-on-plateau or warm-up + cosine, optional
+gradient accumulation and parameter EMA, a jitted split/merge step with
+donated buffers on device-resident batches, early stopping, and orbax
+checkpoints (latest and best) from which a restarted run resumes by itself.
 
 Directions and normalisation (inside the model's I/O, not the data):
 
-- ``from_xyY``: xyY in, ``[hue/10, value/10, chroma/50, code/10]`` out;
+- ``from_xyY``: xyY in; out, the layout of ``config.encoding``
+  (``munsell_jax.encoding``: ``[hue/10, value/10, chroma/50, code/10]`` by default);
 - ``to_xyY``: ``[hue/10, value/10, chroma/50, code/10]`` in, xyY out.
+
+Two-stage models can be trained stage by stage (``config.opt.stage_epochs``):
+the base is trained first in ``workdir/base`` (a run of its own, which resumes
+too), then frozen while the error predictor learns its residuals.
 """
 
 from __future__ import annotations
@@ -29,58 +35,333 @@ import orbax.checkpoint as ocp
 from flax import nnx
 from jax.sharding import NamedSharding
 from jax.sharding import PartitionSpec as P
+from tqdm.auto import tqdm
 
 from munsell_jax import data as data_lib
-from munsell_jax.nn import get_model
+from munsell_jax import encoding as encoding_lib
+from munsell_jax import losses
+from munsell_jax.nn import ARCHITECTURES, get_model, io_features
+from munsell_jax.renotation import maximum_chroma
 
-__all__ = ["SPEC_SCALE", "make_train_step", "train_and_evaluate"]
+__all__ = [
+    "SPEC_SCALE",
+    "Trainable",
+    "default_config",
+    "load_model",
+    "make_loss_fn",
+    "make_train_step",
+    "train_and_evaluate",
+]
 
 SPEC_SCALE = np.array([10.0, 10.0, 50.0, 10.0])  # specification -> roughly [0, 1]
 
 
-def _io(direction: str, dataset: data_lib.Dataset) -> tuple[np.ndarray, np.ndarray]:
-    spec = dataset.specification / SPEC_SCALE
-    if direction == "from_xyY":
-        return dataset.xyY, spec
-    if direction == "to_xyY":
-        return spec, dataset.xyY
-    raise ValueError(f"config.direction must be 'from_xyY' or 'to_xyY', not {direction!r}")
+def default_config(direction: str = "from_xyY", architecture: str = "Multi-MLP"):
+    """The full config of a row of ``ARCHITECTURES``, every field commented.
+
+    ``configs/<direction>/<name>.py`` call this and change what their
+    experiment changes (the big_vision habit: a config is a record).
+    """
+    arch = ARCHITECTURES[(direction, architecture)]
+    config = ml_collections.ConfigDict()
+    config.direction = direction  # "from_xyY" (xyY -> Munsell) or "to_xyY"
+    config.architecture = architecture  # the row of results/architectures.md
+    config.encoding = arch.encoding  # output layout (from_xyY only): munsell_jax.encoding
+    config.seed = 0  # model initialisation and batch order
+
+    config.data = ml_collections.ConfigDict()
+    config.data.name = "grid"  # a sampler of munsell_jax.data
+    config.data.size = 500_000
+    config.data.seed = 0
+    config.data.data_dir = "data"  # the cache, relative to the working directory
+    config.data.validation_fraction = 0.1
+
+    config.model = ml_collections.ConfigDict({"name": arch.family, **arch.kwargs})
+
+    config.loss = ml_collections.ConfigDict()
+    config.loss.kind = "mse"  # munsell_jax.losses.KINDS: mse, mae, huber, precision
+    config.loss.delta = 0.01  # Huber knee (normalised units), also of "precision"
+    config.loss.weights = ()  # per regressed output; () = all 1
+    config.loss.code_weight = 1.0  # cross-entropy of the code logits, if any
+    config.loss.boundary_weight = 1.0  # 3.0 = the weighted boundary loss
+    config.loss.gamut_weight = 0.0  # chroma beyond the renotation data (from_xyY)
+    config.loss.circular_hue = False  # the published negative result
+    config.loss.uncertainty_weighting = False  # learned weights of the loss terms
+
+    config.opt = ml_collections.ConfigDict()
+    config.opt.batch_size = 1024
+    config.opt.epochs = 200
+    config.opt.learning_rate = 1e-3
+    config.opt.weight_decay = 1e-5
+    config.opt.clip_norm = 1.0
+    config.opt.schedule = "constant"  # or "warmup_cosine"
+    config.opt.warmup_epochs = 0
+    config.opt.plateau_factor = 0.5
+    config.opt.plateau_patience = 10  # epochs; 0 turns reduce-on-plateau off
+    config.opt.early_stopping_patience = 20  # epochs
+    config.opt.accumulate_steps = 1  # gradient accumulation (optax.MultiSteps)
+    config.opt.ema_decay = 0.0  # > 0: evaluate with an EMA of the parameters
+    config.opt.stage_epochs = ()  # two-stage: epochs of the earlier stages, innermost first
+    config.opt.eval_batch_size = 16_384
+
+    config.progress = True  # a progress bar per epoch (on a terminal)
+    config.mlflow = False  # also log to MLflow (local file store in workdir/mlruns)
+    return config
+
+
+class Trainable(nnx.Module):
+    """What the optimiser updates: the model and, when asked, the loss weighting."""
+
+    def __init__(self, model: nnx.Module, weighting: losses.UncertaintyWeighting | None = None):
+        self.model = model
+        self.weighting = weighting
+
+
+def _encoding(config) -> encoding_lib.Encoding:
+    if config.direction == "to_xyY":
+        return encoding_lib.Encoding("xyY", 3, 0, None, None)
+    return encoding_lib.get_encoding(config.get("encoding", "regression"))
+
+
+def _arrays(config, dataset: data_lib.Dataset) -> tuple[np.ndarray, ...]:
+    """``(inputs, targets, code labels, row weights, maximum chroma / 50)`` per row."""
+    spec = dataset.specification
+    loss = config.get("loss", {})
+    weights = losses.boundary_weights(spec, factor=loss.get("boundary_weight", 1.0))
+    if config.direction == "from_xyY":
+        targets, labels = encoding_lib.encode(_encoding(config), spec)
+        inputs = dataset.xyY
+        cmax = np.asarray(maximum_chroma(spec[:, [0, 1, 3]])) / 50
+    elif config.direction == "to_xyY":
+        inputs, targets = spec / SPEC_SCALE, dataset.xyY
+        labels, cmax = np.full(len(spec), -1), np.full(len(spec), np.nan)
+    else:
+        raise ValueError(
+            f"config.direction must be 'from_xyY' or 'to_xyY', not {config.direction!r}"
+        )
+    return (
+        np.asarray(inputs, np.float32),
+        np.asarray(targets, np.float32),
+        np.asarray(labels, np.int32),
+        np.asarray(weights, np.float32),
+        np.asarray(cmax, np.float32),
+    )
+
+
+def make_loss_fn(config: ml_collections.ConfigDict):
+    """``loss_fn(trainable, batch) -> (loss, terms)`` for ``config``'s loss and encoding.
+
+    ``batch`` is ``(x, targets, labels, row_weights, max_chroma)``; ``terms`` are
+    the per-output losses (then the code cross-entropy and the gamut penalty
+    when on), already multiplied by their weights; ``loss`` is their sum, or
+    their uncertainty-weighted sum. With the defaults the loss is the MSE over
+    every output.
+    """
+    enc = _encoding(config)
+    cfg = ml_collections.ConfigDict(losses_defaults())
+    cfg.update(config.get("loss", {}))
+    weights = np.ones(enc.n_regression) if not cfg.weights else np.asarray(cfg.weights)
+    if weights.shape != (enc.n_regression,):
+        raise ValueError(f"config.loss.weights needs {enc.n_regression} values, got {cfg.weights}")
+    weights_R = jnp.asarray(weights / enc.n_regression, jnp.float32)
+    if cfg.kind not in losses.KINDS:
+        raise ValueError(f"config.loss.kind must be one of {losses.KINDS}, not {cfg.kind!r}")
+    gamut = cfg.gamut_weight > 0 and enc.chroma_output is not None
+
+    def loss_fn(trainable: Trainable, batch):
+        x_BxI, y_BxR, labels_B, w_B, cmax_B = batch
+        out_BxO = trainable.model(x_BxI)
+        e_BxR = losses.regression_errors(
+            out_BxO[:, : enc.n_regression],
+            y_BxR,
+            hue_output=enc.hue_output,
+            circular_hue=cfg.circular_hue,
+        )
+        per_BxR = losses.elementwise_loss(e_BxR, kind=cfg.kind, delta=cfg.delta)
+        terms = [jnp.mean(w_B[:, None] * per_BxR, axis=0) * weights_R]
+        if enc.n_logits:
+            ce = losses.code_cross_entropy(out_BxO[:, enc.n_regression :], labels_B)
+            terms.append(cfg.code_weight * ce[None])
+        if gamut:
+            penalty_B = losses.gamut_penalty(out_BxO[:, enc.chroma_output], cmax_B)
+            terms.append(cfg.gamut_weight * jnp.mean(w_B * penalty_B)[None])
+        terms_K = jnp.concatenate(terms)
+        if trainable.weighting is not None:
+            return trainable.weighting(terms_K), terms_K
+        return jnp.sum(terms_K), terms_K
+
+    return loss_fn
+
+
+def losses_defaults() -> dict:
+    """``config.loss`` of ``default_config`` as a dict (what an absent field means)."""
+    return default_config().loss.to_dict()
 
 
 def _optimizer(config: ml_collections.ConfigDict, steps_per_epoch: int):
     opt = config.opt
-    return optax.chain(
+    k = opt.get("accumulate_steps", 1)
+    updates_per_epoch = max(steps_per_epoch // k, 1)
+    learning_rate = opt.learning_rate
+    if opt.get("schedule", "constant") == "warmup_cosine":
+        learning_rate = optax.warmup_cosine_decay_schedule(
+            0.0,
+            opt.learning_rate,
+            warmup_steps=max(opt.get("warmup_epochs", 0) * updates_per_epoch, 1),
+            decay_steps=opt.epochs * updates_per_epoch,
+            end_value=opt.learning_rate * 1e-2,
+        )
+    elif opt.get("schedule", "constant") != "constant":
+        raise ValueError("config.opt.schedule must be 'constant' or 'warmup_cosine'")
+    parts = [
         optax.clip_by_global_norm(opt.clip_norm),
-        optax.adamw(opt.learning_rate, weight_decay=opt.weight_decay),
+        optax.adamw(learning_rate, weight_decay=opt.weight_decay),
+    ]
+    if opt.plateau_patience > 0:
         # Patience counts epochs: the plateau test averages one epoch of losses.
-        optax.contrib.reduce_on_plateau(
-            factor=opt.plateau_factor,
-            patience=opt.plateau_patience,
-            accumulation_size=steps_per_epoch,
-        ),
-    )
+        parts.append(
+            optax.contrib.reduce_on_plateau(
+                factor=opt.plateau_factor,
+                patience=opt.plateau_patience,
+                accumulation_size=updates_per_epoch,
+            )
+        )
+    tx = optax.chain(*parts)
+    return optax.MultiSteps(tx, every_k_schedule=k).gradient_transformation() if k > 1 else tx
 
 
-def _loss(model: nnx.Module, x_BxI: jax.Array, y_BxO: jax.Array) -> jax.Array:
-    return jnp.mean((model(x_BxI) - y_BxO) ** 2)
+def make_train_step(
+    graphdef, batch_sharding: NamedSharding, loss_fn, *, wrt=nnx.Param, ema_decay=0.0
+):
+    """The jitted training step on ``nnx.split((trainable, optimizer))`` state.
 
-
-def make_train_step(graphdef, batch_sharding: NamedSharding):
-    """The jitted training step on ``nnx.split((model, optimizer))`` state.
-
-    ``step(state, x_BxI, y_BxO) -> (state, loss)``; the state buffers are
-    donated and the batch is split over ``batch_sharding``'s mesh.
+    ``step(state, ema, batch) -> (state, ema, loss)``: gradients of ``loss_fn``
+    with respect to the ``wrt`` parameters only (the rest stay frozen), an
+    optimiser update, and ``ema <- d ema + (1 - d) params`` when ``ema_decay``
+    is > 0 (``ema`` is None otherwise). The state and EMA buffers are donated;
+    the batch is split over ``batch_sharding``'s mesh.
     """
 
-    @functools.partial(jax.jit, donate_argnums=0)
-    def train_step(state, x_BxI, y_BxO):
-        x_BxI, y_BxO = jax.lax.with_sharding_constraint((x_BxI, y_BxO), batch_sharding)
-        model, optimizer = nnx.merge(graphdef, state)
-        loss, grads = nnx.value_and_grad(_loss)(model, x_BxI, y_BxO)
-        optimizer.update(model, grads, value=loss)
-        return nnx.state((model, optimizer)), loss
+    def scalar_loss(trainable, batch):
+        return loss_fn(trainable, batch)[0]
+
+    @functools.partial(jax.jit, donate_argnums=(0, 1))
+    def train_step(state, ema, batch):
+        batch = jax.lax.with_sharding_constraint(batch, batch_sharding)
+        trainable, optimizer = nnx.merge(graphdef, state)
+        grad_fn = nnx.value_and_grad(scalar_loss, argnums=nnx.DiffState(0, wrt))
+        loss, grads = grad_fn(trainable, batch)
+        optimizer.update(trainable, grads, value=loss)
+        if ema_decay > 0:
+            params = nnx.state(trainable.model, nnx.Param)
+            ema = jax.tree.map(lambda e, p: ema_decay * e + (1 - ema_decay) * p, ema, params)
+        return nnx.state((trainable, optimizer)), ema, loss
 
     return train_step
+
+
+def _build(config: ml_collections.ConfigDict, steps_per_epoch: int = 1):
+    """``(trainable, optimizer, wrt)`` for ``config``, freshly initialised."""
+    n_in, n_out = io_features(config.direction, config.get("encoding", "regression"))
+    kwargs = {k: v for k, v in config.model.to_dict().items() if k != "name"}
+    model = get_model(
+        config.model.name,
+        in_features=n_in,
+        out_features=n_out,
+        rngs=nnx.Rngs(config.seed),
+        **kwargs,
+    )
+    weighting = None
+    if config.get("loss", {}).get("uncertainty_weighting", False):
+        trial = make_loss_fn(config)
+        enc = _encoding(config)
+        batch = (
+            jnp.zeros((1, n_in)),
+            jnp.zeros((1, enc.n_regression)),
+            jnp.zeros((1,), jnp.int32),
+            jnp.ones((1,)),
+            jnp.ones((1,)),
+        )
+        n_terms = trial(Trainable(model), batch)[1].shape[0]
+        weighting = losses.UncertaintyWeighting(n_terms)
+    trainable = Trainable(model, weighting)
+    wrt = nnx.Param
+    if config.opt.get("stage_epochs", ()):
+        # Everything under the two-stage model's base stays as stage one left it.
+        wrt = nnx.All(nnx.Param, nnx.Not(nnx.PathContains("base")))
+    optimizer = nnx.Optimizer(trainable, _optimizer(config, steps_per_epoch), wrt=wrt)
+    return trainable, optimizer, wrt
+
+
+def _base_config(config: ml_collections.ConfigDict) -> ml_collections.ConfigDict:
+    """The config of a two-stage model's base, trained as a run of its own."""
+    if config.model.name != "two_stage":
+        raise ValueError("config.opt.stage_epochs is for two_stage models")
+    base = ml_collections.ConfigDict(config.to_dict())
+    base.model = ml_collections.ConfigDict(config.model.base.to_dict())
+    base.opt.epochs = config.opt.stage_epochs[-1]
+    base.opt.stage_epochs = tuple(config.opt.stage_epochs[:-1])
+    base.architecture = f"{config.get('architecture', '')} (base)"
+    return base
+
+
+def _checkpoint_args(state, ema, progress, *, save: bool):
+    items = {"state": nnx.to_pure_dict(state)}
+    if ema is not None:
+        items["ema"] = nnx.to_pure_dict(ema)
+    if save:
+        args = {k: ocp.args.StandardSave(v) for k, v in items.items()}
+        return ocp.args.Composite(**args, progress=ocp.args.JsonSave(progress))
+    args = {k: ocp.args.StandardRestore(v) for k, v in items.items()}
+    return ocp.args.Composite(**args, progress=ocp.args.JsonRestore())
+
+
+def load_model(
+    workdir: str | Path, *, which: str = "best"
+) -> tuple[nnx.Module, ml_collections.ConfigDict]:
+    """The trained model of a run directory and its config.
+
+    ``which`` is ``"best"`` (lowest validation loss) or ``"latest"``. With an
+    EMA in the run, the EMA parameters are loaded (as evaluation uses them).
+    The model is in evaluation mode (BatchNorm running statistics, no dropout).
+    """
+    workdir = Path(workdir)
+    config = ml_collections.ConfigDict(json.loads((workdir / "config.json").read_text()))
+    trainable, optimizer, _ = _build(config)
+    ema = nnx.state(trainable.model, nnx.Param) if config.opt.get("ema_decay", 0) > 0 else None
+    state = nnx.state((trainable, optimizer))
+    with ocp.CheckpointManager(workdir / "checkpoints" / which) as manager:
+        step = manager.best_step() if which == "best" else manager.latest_step()
+        if step is None:
+            raise FileNotFoundError(f"no {which} checkpoint in {workdir}")
+        restored = manager.restore(step, args=_checkpoint_args(state, ema, {}, save=False))
+    nnx.replace_by_pure_dict(state, restored["state"])
+    nnx.update((trainable, optimizer), state)
+    if ema is not None:
+        nnx.replace_by_pure_dict(ema, restored["ema"])
+        nnx.update(trainable.model, ema)
+    trainable.model.eval()
+    return trainable.model, config
+
+
+def _mlflow(config, workdir: Path):
+    if not config.get("mlflow", False):
+        return None
+    try:
+        import mlflow
+    except ImportError as error:
+        raise RuntimeError(
+            "config.mlflow is set but MLflow is not installed: pip install mlflow"
+        ) from error
+    mlflow.set_tracking_uri((workdir / "mlruns").as_uri())
+    mlflow.set_experiment(config.get("architecture", config.model.name) or "munsell_jax")
+    run = mlflow.start_run(run_name=workdir.name)
+    flat = {}
+    for group, values in config.to_dict().items():
+        for k, v in values.items() if isinstance(values, dict) else [("", values)]:
+            flat[f"{group}.{k}" if k else group] = str(v)[:250]
+    mlflow.log_params(flat)
+    return mlflow, run
 
 
 def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str | Path) -> dict:
@@ -96,6 +377,12 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str | Path) -
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "config.json").write_text(config.to_json_best_effort(indent=2) + "\n")
 
+    # Stage one of a two-stage model: its base, trained (or resumed) first.
+    base_model = None
+    if config.opt.get("stage_epochs", ()):
+        train_and_evaluate(_base_config(config), workdir / "base")
+        base_model, _ = load_model(workdir / "base")
+
     # Data: exact labels from the engine (float64), trained in float32.
     dataset = data_lib.load_or_generate(
         config.data.name,
@@ -104,9 +391,9 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str | Path) -
         data_dir=config.data.data_dir,
         progress=False,
     )
-    inputs, targets = _io(config.direction, dataset)
-    order = np.random.default_rng(config.data.seed).permutation(len(inputs))
-    n_val = int(round(config.data.validation_fraction * len(inputs)))
+    arrays = _arrays(config, dataset)
+    order = np.random.default_rng(config.data.seed).permutation(len(arrays[0]))
+    n_val = int(round(config.data.validation_fraction * len(order)))
     val_rows, train_rows = order[:n_val], order[n_val:]
     # Data parallel over every local device: arrays and parameters replicated,
     # each batch split along a "data" mesh axis; XLA inserts the gradient
@@ -118,36 +405,40 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str | Path) -
     batch_size = config.opt.batch_size
     if batch_size % mesh.size:
         raise ValueError(f"batch_size {batch_size} must divide evenly over {mesh.size} devices")
-    train_x, train_y, val_x, val_y = jax.device_put(
-        tuple(
-            np.asarray(a[rows], np.float32)
-            for rows in (train_rows, val_rows)
-            for a in (inputs, targets)
-        ),
-        replicated,
-    )
-    steps_per_epoch = len(train_x) // batch_size
+    train = jax.device_put(tuple(a[train_rows] for a in arrays), replicated)
+    val = jax.device_put(tuple(a[val_rows] for a in arrays), replicated)
+    steps_per_epoch = len(train_rows) // batch_size
 
     # Model and optimiser.
-    model = get_model(
-        config.model.name,
-        in_features=inputs.shape[1],
-        out_features=targets.shape[1],
-        rngs=nnx.Rngs(config.seed),
-        **{k: v for k, v in config.model.items() if k != "name"},
-    )
-    optimizer = nnx.Optimizer(model, _optimizer(config, steps_per_epoch), wrt=nnx.Param)
-    graphdef, state = nnx.split((model, optimizer))
-    state = jax.device_put(state, replicated)
+    trainable, optimizer, wrt = _build(config, steps_per_epoch)
+    if base_model is not None:
+        nnx.update(trainable.model.base, nnx.state(base_model))
+    trainable.model.train()
+    ema_decay = config.opt.get("ema_decay", 0.0)
+    ema = nnx.state(trainable.model, nnx.Param) if ema_decay > 0 else None
+    graphdef, state = nnx.split((trainable, optimizer))
+    state, ema = jax.device_put((state, ema), replicated)
     # On a CPU host several steps in flight can deadlock in the all-reduce.
     block_each_step = mesh.size > 1 and jax.default_backend() == "cpu"
 
-    train_step = make_train_step(graphdef, split)
+    loss_fn = make_loss_fn(config)
+    train_step = make_train_step(graphdef, split, loss_fn, wrt=wrt, ema_decay=ema_decay)
 
     @jax.jit
-    def eval_loss(state, x_BxI, y_BxO):
-        model, _ = nnx.merge(graphdef, state)
-        return _loss(model, x_BxI, y_BxO)
+    def eval_terms(state, ema, batch):
+        trainable, _ = nnx.merge(graphdef, state)
+        if ema is not None:
+            nnx.update(trainable.model, ema)
+        trainable.model.eval()
+        return loss_fn(trainable, batch)[1]
+
+    def validation_loss(state, ema) -> float:
+        # Unweighted sum of the terms, chunked so a large set fits in memory.
+        n, chunk, total = len(val_rows), config.opt.get("eval_batch_size", 16_384), 0.0
+        for start in range(0, n, chunk):
+            batch = tuple(a[start : start + chunk] for a in val)
+            total += float(jnp.sum(eval_terms(state, ema, batch))) * len(batch[0])
+        return total / n
 
     # Checkpoints: the latest (to resume) and the best by validation loss.
     options = dict(max_to_keep=1, create=True)
@@ -163,42 +454,49 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str | Path) -
     progress = {"epoch": 0, "best_val_loss": math.inf, "epochs_since_best": 0}
     if latest.latest_step() is not None:
         restored = latest.restore(
-            latest.latest_step(),
-            args=ocp.args.Composite(
-                state=ocp.args.StandardRestore(nnx.to_pure_dict(state)),
-                progress=ocp.args.JsonRestore(),
-            ),
+            latest.latest_step(), args=_checkpoint_args(state, ema, progress, save=False)
         )
         nnx.replace_by_pure_dict(state, restored["state"])
+        if ema is not None:
+            nnx.replace_by_pure_dict(ema, restored["ema"])
         progress = dict(restored["progress"])
 
+    tracker = _mlflow(config, workdir)
     print(
-        f"training {config.model.name} ({config.direction}) on {len(train_x):,} rows, "
-        f"{steps_per_epoch} steps per epoch, {mesh.size} device(s) ({jax.default_backend()})"
+        f"training {config.get('architecture') or config.model.name} ({config.direction}) on "
+        f"{len(train_rows):,} rows, {steps_per_epoch} steps per epoch, {mesh.size} device(s) "
+        f"({jax.default_backend()})"
     )
     metrics: dict = {}
     key = jax.random.key(config.seed)
     with (workdir / "metrics.jsonl").open("a") as log:
         for epoch in range(progress["epoch"], config.opt.epochs):
             if progress["epochs_since_best"] >= config.opt.early_stopping_patience:
+                since = progress["epochs_since_best"]
+                print(f"early stop: no better validation loss in {since} epochs")
                 break
             start = time.perf_counter()
-            losses = []
-            batches = data_lib.epoch_batches(
-                jax.random.fold_in(key, epoch), (train_x, train_y), batch_size
+            step_losses = []
+            batches = data_lib.epoch_batches(jax.random.fold_in(key, epoch), train, batch_size)
+            bar = tqdm(
+                batches,
+                total=steps_per_epoch,
+                desc=f"epoch {epoch + 1}/{config.opt.epochs}",
+                leave=False,
+                disable=None if config.get("progress", True) else True,
             )
-            for x_BxI, y_BxO in batches:
-                state, loss = train_step(state, x_BxI, y_BxO)
+            for batch in bar:
+                state, ema, loss = train_step(state, ema, batch)
                 if block_each_step:
                     loss.block_until_ready()
-                losses.append(loss)
-            train_loss = float(jnp.mean(jnp.stack(losses)))  # one host fetch per epoch
+                step_losses.append(loss)
+            train_loss = float(jnp.mean(jnp.stack(step_losses)))  # one host fetch per epoch
             if not math.isfinite(train_loss):
                 raise FloatingPointError(
                     f"training loss is {train_loss} at epoch {epoch + 1}; lower "
                     "config.opt.learning_rate or check the data"
                 )
-            val_loss = float(eval_loss(state, val_x, val_y))
+            val_loss = validation_loss(state, ema)
             if val_loss < progress["best_val_loss"]:
                 progress["best_val_loss"], progress["epochs_since_best"] = val_loss, 0
             else:
@@ -212,16 +510,22 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str | Path) -
             }
             log.write(json.dumps(metrics) + "\n")
             log.flush()
-            pure = nnx.to_pure_dict(state)
-            save_args = ocp.args.Composite(
-                state=ocp.args.StandardSave(pure), progress=ocp.args.JsonSave(progress)
+            if tracker is not None:
+                tracker[0].log_metrics(
+                    {k: v for k, v in metrics.items() if k != "epoch"}, step=epoch + 1
+                )
+            latest.save(epoch + 1, args=_checkpoint_args(state, ema, progress, save=True))
+            best.save(
+                epoch + 1,
+                args=_checkpoint_args(state, ema, progress, save=True),
+                metrics={"val_loss": val_loss},
             )
-            latest.save(epoch + 1, args=save_args)
-            best.save(epoch + 1, args=save_args, metrics={"val_loss": val_loss})
             print(
                 f"epoch {epoch + 1}/{config.opt.epochs}: train {train_loss:.3e} "
                 f"val {val_loss:.3e} ({metrics['seconds']:.1f} s)"
             )
+    if tracker is not None:
+        tracker[0].end_run()
     latest.wait_until_finished()
     best.wait_until_finished()
     latest.close()

@@ -7,49 +7,103 @@ a config names a module, not a class in a registry (the big_vision habit).
 from __future__ import annotations
 
 import importlib
+from typing import NamedTuple
 
 from flax import nnx
 
-__all__ = ["ARCHITECTURES", "architectures_table", "count_parameters", "get_model"]
+__all__ = [
+    "ARCHITECTURES",
+    "Architecture",
+    "architectures_table",
+    "count_parameters",
+    "get_model",
+    "io_features",
+]
 
-# The published architectures built so far: (direction, row name) -> (family, arguments).
-ARCHITECTURES: dict[tuple[str, str], tuple[str, dict]] = {
-    ("from_xyY", "MLP (base)"): ("mlp", {"widths": (128, 256, 128)}),
-    ("from_xyY", "Unified MLP"): ("mlp", {"widths": (128, 256, 512, 256, 128)}),
-    ("from_xyY", "Multi-Head"): ("multi_head", {}),
-    ("from_xyY", "Multi-MLP"): ("multi_mlp", {}),
-    ("from_xyY", "MLP + Self-Attention"): ("self_attention", {}),
-    ("from_xyY", "Deep + Wide"): ("deep_wide", {}),
-    ("from_xyY", "Mixture of Experts"): ("moe", {}),
-    ("from_xyY", "FT-Transformer"): ("ft_transformer", {}),
-    ("from_xyY", "Transformer (large)"): ("ft_transformer", {"dim": 128, "depth": 6}),
-    ("from_xyY", "Multi-Head + unified error predictor"): ("two_stage", {}),
-    ("from_xyY", "Multi-MLP + multi error predictor"): (
-        "two_stage",
-        {"base": {"name": "multi_mlp"}, "error": {"name": "multi_mlp", "widths": (64, 128, 64)}},
+
+class Architecture(NamedTuple):
+    """A row of the published comparison: a family, its arguments, and (xyY ->
+    Munsell only) the output encoding of ``munsell_jax.encoding``."""
+
+    family: str
+    kwargs: dict
+    encoding: str = "regression"
+
+
+_EP = {"name": "multi_mlp", "widths": (64, 128, 64)}  # a multi error predictor
+_CODE = {"code_logits": 10}
+
+# Every architecture of the published comparison: (direction, row name) -> Architecture.
+ARCHITECTURES: dict[tuple[str, str], Architecture] = {
+    ("from_xyY", "MLP (base)"): Architecture("mlp", {"widths": (128, 256, 128)}),
+    ("from_xyY", "Unified MLP"): Architecture("mlp", {"widths": (128, 256, 512, 256, 128)}),
+    ("from_xyY", "Multi-Head"): Architecture("multi_head", {}),
+    ("from_xyY", "Multi-MLP"): Architecture("multi_mlp", {}),
+    ("from_xyY", "Multi-ResNet (LayerNorm)"): Architecture("multi_resnet", {"norm": "layer"}),
+    ("from_xyY", "Multi-ResNet (BatchNorm)"): Architecture("multi_resnet", {"norm": "batch"}),
+    ("from_xyY", "MLP + Self-Attention"): Architecture("self_attention", {}),
+    ("from_xyY", "Deep + Wide"): Architecture("deep_wide", {}),
+    ("from_xyY", "Mixture of Experts"): Architecture("moe", {}),
+    ("from_xyY", "FT-Transformer"): Architecture("ft_transformer", {}),
+    ("from_xyY", "Transformer (large)"): Architecture("ft_transformer", {"dim": 128, "depth": 6}),
+    ("from_xyY", "Multi-Head + unified error predictor"): Architecture("two_stage", {}),
+    ("from_xyY", "Multi-MLP + unified error predictor"): Architecture(
+        "two_stage", {"base": {"name": "multi_mlp"}}
     ),
-    ("to_xyY", "Simple MLP"): ("mlp", {"widths": (128, 256, 128)}),
-    ("to_xyY", "Multi-Head"): ("multi_head", {"wide_outputs": ()}),
-    ("to_xyY", "Multi-MLP"): ("multi_mlp", {"wide_outputs": ()}),
-    ("to_xyY", "Multi-MLP + unified error predictor"): (
-        "two_stage",
-        {"base": {"name": "multi_mlp", "wide_outputs": ()}},
+    ("from_xyY", "Multi-MLP + multi error predictor"): Architecture(
+        "two_stage", {"base": {"name": "multi_mlp"}, "error": _EP}
     ),
-    ("to_xyY", "Multi-MLP + multi error predictor"): (
-        "two_stage",
-        {
-            "base": {"name": "multi_mlp", "wide_outputs": ()},
-            "error": {"name": "multi_mlp", "widths": (64, 128, 64), "wide_outputs": ()},
-        },
+    ("from_xyY", "Multi-Head + cross-attention error predictor"): Architecture(
+        "two_stage", {"error": {"name": "cross_attention"}}
     ),
-    ("to_xyY", "Multi-Head + multi error predictor"): (
+    ("from_xyY", "Three-stage cascade"): Architecture(
+        "two_stage", {"base": {"name": "two_stage", "base": {"name": "multi_head"}}, "error": _EP}
+    ),
+    ("from_xyY", "Multi-MLP (classification code)"): Architecture(
+        "multi_mlp", _CODE, "classification"
+    ),
+    ("from_xyY", "Multi-MLP (classification code) + error predictor"): Architecture(
         "two_stage",
-        {
-            "base": {"name": "multi_head", "wide_outputs": ()},
-            "error": {"name": "multi_mlp", "widths": (64, 128, 64), "wide_outputs": ()},
-        },
+        {"base": {"name": "multi_mlp", **_CODE}, "error": _EP, **_CODE},
+        "classification",
+    ),
+    ("from_xyY", "Multi-MLP (classification code) + code-aware error predictor"): Architecture(
+        "two_stage",
+        {"base": {"name": "multi_mlp", **_CODE}, "error": _EP, **_CODE, "code_aware": True},
+        "classification",
+    ),
+    ("from_xyY", "Multi-MLP (hue angle sin/cos)"): Architecture(
+        "multi_mlp", {"wide_outputs": (3,)}, "hue_angle"
+    ),
+    ("from_xyY", "Multi-MLP (family sin/cos + classification code)"): Architecture(
+        "multi_mlp", {"wide_outputs": (3,), **_CODE}, "family_angle"
+    ),
+    ("to_xyY", "Simple MLP"): Architecture("mlp", {"widths": (128, 256, 128)}),
+    ("to_xyY", "Multi-Head"): Architecture("multi_head", {"wide_outputs": ()}),
+    ("to_xyY", "Multi-MLP"): Architecture("multi_mlp", {"wide_outputs": ()}),
+    ("to_xyY", "Multi-MLP + unified error predictor"): Architecture(
+        "two_stage", {"base": {"name": "multi_mlp", "wide_outputs": ()}}
+    ),
+    ("to_xyY", "Multi-MLP + multi error predictor"): Architecture(
+        "two_stage",
+        {"base": {"name": "multi_mlp", "wide_outputs": ()}, "error": {**_EP, "wide_outputs": ()}},
+    ),
+    ("to_xyY", "Multi-Head + multi error predictor"): Architecture(
+        "two_stage",
+        {"base": {"name": "multi_head", "wide_outputs": ()}, "error": {**_EP, "wide_outputs": ()}},
     ),
 }
+
+
+def io_features(direction: str, encoding: str = "regression") -> tuple[int, int]:
+    """``(in_features, out_features)`` of a model for ``direction`` and ``encoding``."""
+    from munsell_jax.encoding import get_encoding
+
+    if direction == "from_xyY":
+        return 3, get_encoding(encoding).n_outputs
+    if direction == "to_xyY":
+        return 4, 3
+    raise ValueError(f"direction must be 'from_xyY' or 'to_xyY', not {direction!r}")
 
 
 def get_model(name: str, **kwargs) -> nnx.Module:
@@ -74,18 +128,21 @@ def architectures_table(batch: int = 7) -> str:
     import jax.numpy as jnp
 
     rows = [
-        "| direction | architecture | family | parameters | forward on a batch |",
-        "|---|---|---|---|---|",
+        "| direction | architecture | family | encoding | parameters | forward on a batch |",
+        "|---|---|---|---|---|---|",
     ]
-    for (direction, name), (family, kwargs) in ARCHITECTURES.items():
-        sizes = (3, 4) if direction == "from_xyY" else (4, 3)
+    for (direction, name), arch in ARCHITECTURES.items():
+        n_in, n_out = io_features(direction, arch.encoding)
         model = get_model(
-            family, in_features=sizes[0], out_features=sizes[1], rngs=nnx.Rngs(0), **kwargs
+            arch.family, in_features=n_in, out_features=n_out, rngs=nnx.Rngs(0), **arch.kwargs
         )
-        out = model(jnp.linspace(0, 1, batch * sizes[0]).reshape(batch, sizes[0]))
-        ok = out.shape == (batch, sizes[1]) and bool(jnp.isfinite(out).all())
-        check = f"`[{batch}, {sizes[0]}] -> [{batch}, {sizes[1]}]` finite" if ok else "FAILED"
+        model.eval()  # BatchNorm: running statistics
+        out = model(jnp.linspace(0, 1, batch * n_in).reshape(batch, n_in))
+        ok = out.shape == (batch, n_out) and bool(jnp.isfinite(out).all())
+        check = f"`[{batch}, {n_in}] -> [{batch}, {n_out}]` finite" if ok else "FAILED"
+        encoding = arch.encoding if direction == "from_xyY" else "-"
         rows.append(
-            f"| {direction} | {name} | `{family}` | {count_parameters(model):,} | {check} |"
+            f"| {direction} | {name} | `{arch.family}` | {encoding} "
+            f"| {count_parameters(model):,} | {check} |"
         )
     return "\n".join(rows) + "\n"

@@ -24,6 +24,8 @@ class Model(nnx.Module):
       wide_head: hidden widths of the heads listed in ``wide_outputs``.
       wide_outputs: outputs with the wide head (chroma, index 2, for xyY -> Munsell).
       layer_norm: LayerNorm after each hidden Linear.
+      code_logits: the last ``code_logits`` outputs (hue-family logits) come
+        from one head of that width (0 for none).
       rngs: ``nnx.Rngs``.
     """
 
@@ -37,6 +39,7 @@ class Model(nnx.Module):
         wide_outputs: Sequence[int] = (2,),
         *,
         layer_norm: bool = True,
+        code_logits: int = 0,
         rngs: nnx.Rngs,
     ):
         *hidden, width = encoder
@@ -50,10 +53,18 @@ class Model(nnx.Module):
                     layer_norm=layer_norm,
                     rngs=rngs,
                 )
-                for i in range(out_features)
+                for i in range(out_features - code_logits)
             ]
+        )
+        self.code = (
+            mlp.Model(width, code_logits, head, layer_norm=layer_norm, rngs=rngs)
+            if code_logits
+            else None
         )
 
     def __call__(self, x_BxI: jax.Array) -> jax.Array:
         h_BxH = nnx.silu(self.encoder(x_BxI))
-        return jnp.concatenate([head(h_BxH) for head in self.heads], axis=-1)
+        outputs = [head(h_BxH) for head in self.heads]
+        if self.code is not None:
+            outputs.append(self.code(h_BxH))
+        return jnp.concatenate(outputs, axis=-1)

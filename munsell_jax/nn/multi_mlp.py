@@ -14,7 +14,7 @@ __all__ = ["Model"]
 
 
 class Model(nnx.Module):
-    """``out_features`` independent branches ``in -> widths -> 1``.
+    """Independent branches ``in -> widths -> 1``, one per output.
 
     Args:
       in_features: input width.
@@ -24,6 +24,8 @@ class Model(nnx.Module):
         (chroma, index 2, for xyY -> Munsell).
       wide_factor: width multiplier of the wide branches.
       layer_norm: LayerNorm after each hidden Linear.
+      code_logits: the last ``code_logits`` outputs (hue-family logits) come
+        from one branch of that width (0 for none).
       rngs: ``nnx.Rngs``.
     """
 
@@ -36,6 +38,7 @@ class Model(nnx.Module):
         wide_factor: int = 2,
         *,
         layer_norm: bool = True,
+        code_logits: int = 0,
         rngs: nnx.Rngs,
     ):
         self.branches = nnx.List(
@@ -47,9 +50,17 @@ class Model(nnx.Module):
                     layer_norm=layer_norm,
                     rngs=rngs,
                 )
-                for i in range(out_features)
+                for i in range(out_features - code_logits)
             ]
+        )
+        self.code = (
+            mlp.Model(in_features, code_logits, widths, layer_norm=layer_norm, rngs=rngs)
+            if code_logits
+            else None
         )
 
     def __call__(self, x_BxI: jax.Array) -> jax.Array:
-        return jnp.concatenate([branch(x_BxI) for branch in self.branches], axis=-1)
+        outputs = [branch(x_BxI) for branch in self.branches]
+        if self.code is not None:
+            outputs.append(self.code(x_BxI))
+        return jnp.concatenate(outputs, axis=-1)

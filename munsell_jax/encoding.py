@@ -1,0 +1,168 @@
+"""How a Munsell specification is laid out as a network's outputs (xyY -> Munsell).
+
+A model predicts a vector per colour; an *encoding* says what the vector
+means. ``encode`` turns exact specifications into training targets,
+``decode`` turns outputs back into specifications ``[hue, value, chroma,
+code]`` (the conventions of ../shared/DESIGN.md). The first ``n_regression``
+outputs are regressed; the rest, when there are any, are the 10 logits of the
+hue-family code (code = argmax + 1).
+
+- ``regression``: ``hue/10, value/10, chroma/50, code/10`` (published default;
+  the code is rounded);
+- ``classification``: ``hue/10, value/10, chroma/50`` + 10 code logits (the
+  layout colour-science's ONNX loader reads);
+- ``hue_angle``: ``cos t, sin t, value/10, chroma/50``, ``t`` the full ASTM
+  hue angle (continuous across family boundaries);
+- ``family_angle``: ``cos f, sin f, value/10, chroma/50`` + 10 code logits,
+  ``f`` the hue within its family;
+- ``cartesian``: ``chroma/50 cos t, chroma/50 sin t, value/10`` (hue and
+  chroma as a point, defined at grey).
+
+``t = 2 pi h / 100`` with ``h = 10 ((7 - code) mod 10) + hue`` the ASTM hue in
+(0, 100] (R = (0, 10], YR = (10, 20], ...), and ``f = 2 pi hue / 10``.
+
+Greys (chroma 0, code 0) have no hue: their code logits are left out of the
+code loss (label -1), and their angle targets are those of hue 0 of R.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+__all__ = ["ENCODINGS", "Encoding", "astm_hue", "decode", "encode", "get_encoding", "hue_from_astm"]
+
+N_CODES = 10
+
+
+@dataclasses.dataclass(frozen=True)
+class Encoding:
+    """An output layout: its name, widths, and which output is the hue (or None)."""
+
+    name: str
+    n_regression: int
+    n_logits: int
+    hue_output: int | None  # index of the hue/10 output, for the circular hue loss
+    chroma_output: int | None  # index of the chroma/50 output, for the gamut penalty
+
+    @property
+    def n_outputs(self) -> int:
+        return self.n_regression + self.n_logits
+
+
+ENCODINGS = {
+    "regression": Encoding("regression", 4, 0, 0, 2),
+    "classification": Encoding("classification", 3, N_CODES, 0, 2),
+    "hue_angle": Encoding("hue_angle", 4, 0, None, 3),
+    "family_angle": Encoding("family_angle", 4, N_CODES, None, 3),
+    "cartesian": Encoding("cartesian", 3, 0, None, None),
+}
+
+
+def get_encoding(name: str) -> Encoding:
+    try:
+        return ENCODINGS[name]
+    except KeyError:
+        raise ValueError(f"unknown encoding {name!r}; one of {sorted(ENCODINGS)}") from None
+
+
+def astm_hue(hue, code):
+    """ASTM hue ``10 ((7 - code) mod 10) + hue``: R in (0, 10], YR (10, 20], ... PR (90, 100]."""
+    xp = jnp if isinstance(hue, jax.Array) else np
+    return 10 * xp.mod(7 - code, 10) + hue
+
+
+def hue_from_astm(h):
+    """ASTM hue (any real, read modulo 100) -> ``(hue, code)`` with hue in (0, 10].
+
+    Hue 0 of a family is written as hue 10 of the next one (0YR = 10R), as
+    ``normalise_specification`` does.
+    """
+    xp = jnp if isinstance(h, jax.Array) else np
+    h = xp.mod(h, 100.0)
+    family = xp.floor(h / 10)
+    hue = h - 10 * family
+    code = xp.mod(7 - family, 10)
+    code = xp.where(code == 0, 10, code)
+    at_zero = hue <= 0
+    return xp.where(at_zero, 10.0, hue), xp.where(at_zero, xp.mod(code, 10) + 1, code)
+
+
+def _code_labels(code, xp):
+    """Code 1..10 -> class 0..9; greys (code 0) -> -1."""
+    return xp.where(code >= 1, code - 1, -1).astype(xp.int32)
+
+
+def encode(encoding: str | Encoding, spec):
+    """Exact specifications ``[..., 4]`` -> ``(targets [..., n_regression], labels [...])``.
+
+    ``labels`` are the code classes 0..9 (-1 for greys) for encodings with code
+    logits, and all -1 otherwise. Numpy in, numpy out; JAX in, JAX out.
+    """
+    enc = get_encoding(encoding) if isinstance(encoding, str) else encoding
+    xp = jnp if isinstance(spec, jax.Array) else np
+    hue, value, chroma, code = (spec[..., i] for i in range(4))
+    t = 2 * math.pi * astm_hue(hue, code) / 100
+    f = 2 * math.pi * hue / 10
+    columns = {
+        "regression": [hue / 10, value / 10, chroma / 50, code / 10],
+        "classification": [hue / 10, value / 10, chroma / 50],
+        "hue_angle": [xp.cos(t), xp.sin(t), value / 10, chroma / 50],
+        "family_angle": [xp.cos(f), xp.sin(f), value / 10, chroma / 50],
+        "cartesian": [chroma / 50 * xp.cos(t), chroma / 50 * xp.sin(t), value / 10],
+    }[enc.name]
+    labels = _code_labels(code, xp) if enc.n_logits else xp.full(hue.shape, -1, xp.int32)
+    return xp.stack(columns, axis=-1), labels
+
+
+def _angle(c: jax.Array, s: jax.Array) -> jax.Array:
+    # arctan2(0, 0) has a NaN gradient: feed it (1, 0) there (the double-where pattern).
+    origin = (c == 0) & (s == 0)
+    return jnp.where(origin, 0.0, jnp.arctan2(s, jnp.where(origin, 1.0, c)))
+
+
+def decode(encoding: str | Encoding, outputs: jax.Array) -> jax.Array:
+    """Network outputs ``[..., n_outputs]`` -> specifications ``[..., 4]`` (jit-able).
+
+    Hue lands in (0, 10], value in [0, 10], chroma >= 0 and code in 1..10;
+    a predicted chroma of 0 gives the grey ``[0, value, 0, 0]``. Decoding is
+    differentiable almost everywhere in the regressed outputs (not in the code).
+    """
+    enc = get_encoding(encoding) if isinstance(encoding, str) else encoding
+    outputs = jnp.asarray(outputs)
+    o = [outputs[..., i] for i in range(enc.n_regression)]
+    if enc.n_logits:
+        code = jnp.argmax(outputs[..., enc.n_regression :], axis=-1).astype(outputs.dtype) + 1
+    if enc.name == "regression":
+        hue, value, chroma = 10 * o[0], 10 * o[1], 50 * o[2]
+        code = jnp.clip(jnp.round(10 * o[3]), 1, 10)
+    elif enc.name == "classification":
+        hue, value, chroma = 10 * o[0], 10 * o[1], 50 * o[2]
+    elif enc.name == "family_angle":
+        hue = jnp.mod(10 * _angle(o[0], o[1]) / (2 * math.pi), 10.0)
+        value, chroma = 10 * o[2], 50 * o[3]
+    if enc.name in ("hue_angle", "cartesian"):  # the hue is the angle of a 2-vector
+        h = 100 * _angle(o[0], o[1]) / (2 * math.pi)
+        value = 10 * o[2]
+        if enc.name == "hue_angle":
+            chroma = 50 * o[3]
+        else:
+            # sqrt with a safe argument: its gradient at the origin would be inf.
+            r2 = o[0] ** 2 + o[1] ** 2
+            chroma = 50 * jnp.where(r2 > 0, jnp.sqrt(jnp.where(r2 > 0, r2, 1.0)), 0.0)
+    else:
+        # A hue past 10 (or below 0) runs on into the neighbouring family.
+        h = astm_hue(hue, code)
+    hue, code = hue_from_astm(h)
+    hue = jnp.minimum(hue, 10.0)
+    value = jnp.clip(value, 0.0, 10.0)
+    chroma = jnp.maximum(chroma, 0.0)
+    grey = chroma == 0
+    zero = jnp.zeros_like(value)
+    return jnp.stack(
+        [jnp.where(grey, zero, hue), value, chroma, jnp.where(grey, zero, code)], axis=-1
+    )
