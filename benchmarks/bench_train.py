@@ -1,5 +1,6 @@
 """Training throughput (samples per second) of every architecture, with the training step
-that ``munsell_jax.train`` runs (AdamW, clipping, plateau; split/merge under jit).
+that ``munsell_jax.train`` runs (each architecture's default config: its loss,
+AdamW, clipping, plateau; split/merge under jit).
 
     .venv/bin/python benchmarks/bench_train.py [--batch 1024] [--steps 20]
 
@@ -15,13 +16,13 @@ import time
 import jax
 import jax.numpy as jnp
 import numpy as np
-import optax
 from flax import nnx
 from jax.sharding import NamedSharding
 from jax.sharding import PartitionSpec as P
 
-from munsell_jax.nn import ARCHITECTURES, count_parameters, get_model
-from munsell_jax.train import make_train_step
+from munsell_jax.encoding import get_encoding
+from munsell_jax.nn import ARCHITECTURES, count_parameters, io_features
+from munsell_jax.train import build, default_config, make_loss_fn, make_train_step
 
 
 def main() -> None:
@@ -38,28 +39,31 @@ def main() -> None:
     print("| direction | architecture | parameters | samples/s |")
     print("|---|---|---|---|")
     rng = np.random.default_rng(0)
-    for (direction, name), (family, kwargs) in ARCHITECTURES.items():
-        n_in, n_out = (3, 4) if direction == "from_xyY" else (4, 3)
-        model = get_model(family, in_features=n_in, out_features=n_out, rngs=nnx.Rngs(0), **kwargs)
-        tx = optax.chain(
-            optax.clip_by_global_norm(1.0),
-            optax.adamw(1e-3, weight_decay=1e-4),
-            optax.contrib.reduce_on_plateau(accumulation_size=100),
+    for (direction, name), arch in ARCHITECTURES.items():
+        config = default_config(direction, name)
+        config.opt.stage_epochs = ()  # time the whole model, every parameter trained
+        trainable, optimizer, _ = build(config, steps_per_epoch=100)
+        graphdef, state = nnx.split((trainable, optimizer))
+        step = make_train_step(graphdef, split, make_loss_fn(config))
+        n_in, _ = io_features(direction, arch.encoding)
+        n_reg = get_encoding(arch.encoding).n_regression if direction == "from_xyY" else 3
+        batch = (
+            jnp.asarray(rng.random((args.batch, n_in)), jnp.float32),
+            jnp.asarray(rng.random((args.batch, n_reg)), jnp.float32),
+            jnp.asarray(rng.integers(0, 10, args.batch), jnp.int32),
+            jnp.ones((args.batch,), jnp.float32),
+            jnp.ones((args.batch,), jnp.float32),
         )
-        optimizer = nnx.Optimizer(model, tx, wrt=nnx.Param)
-        graphdef, state = nnx.split((model, optimizer))
-        step = make_train_step(graphdef, split)
-        x = jnp.asarray(rng.random((args.batch, n_in)), jnp.float32)
-        y = jnp.asarray(rng.random((args.batch, n_out)), jnp.float32)
         for _ in range(2):
-            state, loss = step(state, x, y)
+            state, _, loss = step(state, None, batch)
             loss.block_until_ready()
         start = time.perf_counter()
         for _ in range(args.steps):
-            state, loss = step(state, x, y)
+            state, _, loss = step(state, None, batch)
             loss.block_until_ready()
         rate = args.steps * args.batch / (time.perf_counter() - start)
-        print(f"| {direction} | {name} | {count_parameters(model):,} | {rate:,.0f} |")
+        params = count_parameters(trainable.model)
+        print(f"| {direction} | {name} | {params:,} | {rate:,.0f} |")
 
 
 if __name__ == "__main__":

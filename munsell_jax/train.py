@@ -46,6 +46,7 @@ from munsell_jax.renotation import maximum_chroma
 __all__ = [
     "SPEC_SCALE",
     "Trainable",
+    "build",
     "default_config",
     "load_model",
     "make_loss_fn",
@@ -204,11 +205,12 @@ def _optimizer(config: ml_collections.ConfigDict, steps_per_epoch: int):
     updates_per_epoch = max(steps_per_epoch // k, 1)
     learning_rate = opt.learning_rate
     if opt.get("schedule", "constant") == "warmup_cosine":
+        warmup = max(opt.get("warmup_epochs", 0) * updates_per_epoch, 1)
         learning_rate = optax.warmup_cosine_decay_schedule(
             0.0,
             opt.learning_rate,
-            warmup_steps=max(opt.get("warmup_epochs", 0) * updates_per_epoch, 1),
-            decay_steps=opt.epochs * updates_per_epoch,
+            warmup_steps=warmup,
+            decay_steps=max(opt.epochs * updates_per_epoch, warmup + 1),
             end_value=opt.learning_rate * 1e-2,
         )
     elif opt.get("schedule", "constant") != "constant":
@@ -260,7 +262,7 @@ def make_train_step(
     return train_step
 
 
-def _build(config: ml_collections.ConfigDict, steps_per_epoch: int = 1):
+def build(config: ml_collections.ConfigDict, steps_per_epoch: int = 1):
     """``(trainable, optimizer, wrt)`` for ``config``, freshly initialised."""
     n_in, n_out = io_features(config.direction, config.get("encoding", "regression"))
     kwargs = {k: v for k, v in config.model.to_dict().items() if k != "name"}
@@ -327,7 +329,7 @@ def load_model(
     """
     workdir = Path(workdir)
     config = ml_collections.ConfigDict(json.loads((workdir / "config.json").read_text()))
-    trainable, optimizer, _ = _build(config)
+    trainable, optimizer, _ = build(config)
     ema = nnx.state(trainable.model, nnx.Param) if config.opt.get("ema_decay", 0) > 0 else None
     state = nnx.state((trainable, optimizer))
     with ocp.CheckpointManager(workdir / "checkpoints" / which) as manager:
@@ -395,11 +397,12 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str | Path) -
     order = np.random.default_rng(config.data.seed).permutation(len(arrays[0]))
     n_val = int(round(config.data.validation_fraction * len(order)))
     val_rows, train_rows = order[:n_val], order[n_val:]
-    # Data parallel over every local device: arrays and parameters replicated,
-    # each batch split along a "data" mesh axis; XLA inserts the gradient
+    # Data parallel over every device (of every process, after
+    # jax.distributed.initialize()): arrays and parameters replicated, each
+    # batch split along a "data" mesh axis; XLA inserts the gradient
     # all-reduce. One device is the same program on a mesh of one.
     mesh = jax.make_mesh(
-        (jax.local_device_count(),), ("data",), axis_types=(jax.sharding.AxisType.Auto,)
+        (jax.device_count(),), ("data",), axis_types=(jax.sharding.AxisType.Auto,)
     )
     replicated, split = NamedSharding(mesh, P()), NamedSharding(mesh, P("data"))
     batch_size = config.opt.batch_size
@@ -410,12 +413,14 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str | Path) -
     steps_per_epoch = len(train_rows) // batch_size
 
     # Model and optimiser.
-    trainable, optimizer, wrt = _build(config, steps_per_epoch)
+    trainable, optimizer, wrt = build(config, steps_per_epoch)
     if base_model is not None:
         nnx.update(trainable.model.base, nnx.state(base_model))
     trainable.model.train()
     ema_decay = config.opt.get("ema_decay", 0.0)
-    ema = nnx.state(trainable.model, nnx.Param) if ema_decay > 0 else None
+    ema = None
+    if ema_decay > 0:  # its own buffers: the step donates both
+        ema = jax.tree.map(jnp.copy, nnx.state(trainable.model, nnx.Param))
     graphdef, state = nnx.split((trainable, optimizer))
     state, ema = jax.device_put((state, ema), replicated)
     # On a CPU host several steps in flight can deadlock in the all-reduce.

@@ -191,3 +191,132 @@ def test_other_families_train_and_checkpoint(tmp_path, data_dir, family):
     metrics = train_and_evaluate(config, tmp_path)
     assert np.isfinite(metrics["val_loss"])
     assert len(jax.tree.leaves(_final_params(tmp_path))) > 0
+
+
+def _model_params(workdir):
+    """The model's part of the latest checkpoint's state (``(trainable, optimizer)``)."""
+    state = _final_params(workdir)
+    return state["0"]["model"] if "0" in state else state[0]["model"]
+
+
+def _leaves(tree):
+    return [np.asarray(x) for x in jax.tree.leaves(tree)]
+
+
+def test_two_stage_trains_its_base_first_then_freezes_it(tmp_path, data_dir):
+    import ml_collections
+    from flax import nnx
+
+    from munsell_jax.train import load_model
+
+    config = _smoke(data_dir, epochs=2, stage_epochs=(2,))
+    config.model = ml_collections.ConfigDict(
+        {
+            "name": "two_stage",
+            "base": {"name": "mlp", "widths": (16, 16)},
+            "error": {"name": "mlp", "widths": (16,)},
+        }
+    )
+    train_and_evaluate(config, tmp_path)
+    assert len((tmp_path / "base" / "metrics.jsonl").read_text().splitlines()) == 2
+    base, _ = load_model(tmp_path / "base")
+    model, _ = load_model(tmp_path, which="latest")
+    for x, y in zip(
+        _leaves(nnx.state(base, nnx.Param)),
+        _leaves(nnx.state(model.base, nnx.Param)),
+        strict=True,
+    ):
+        np.testing.assert_array_equal(x, y)
+    x = np.linspace(0.1, 0.5, 12, dtype=np.float32).reshape(4, 3)
+    assert not np.allclose(model(x), base(x))
+
+
+def test_gradient_accumulation_matches_the_full_batch(tmp_path, data_dir):
+    full, accumulated = tmp_path / "full", tmp_path / "accumulated"
+    train_and_evaluate(_smoke(data_dir, epochs=1, batch_size=256), full)
+    train_and_evaluate(_smoke(data_dir, epochs=1, batch_size=128, accumulate_steps=2), accumulated)
+    # the model parameters (the optimiser states differ in layout)
+    pa, pb = (_leaves(_model_params(w)) for w in (full, accumulated))
+    assert len(pa) == len(pb) > 0
+    for x, y in zip(pa, pb, strict=True):
+        np.testing.assert_allclose(x, y, rtol=1e-4, atol=1e-6)
+
+
+def test_classification_with_every_loss_option_ema_and_warmup_cosine(tmp_path, data_dir):
+    from flax import nnx
+
+    from munsell_jax.encoding import decode
+    from munsell_jax.train import load_model
+
+    config = _smoke(data_dir, epochs=1, schedule="warmup_cosine", warmup_epochs=1, ema_decay=0.9)
+    config.encoding = "classification"
+    config.model.code_logits = 10
+    config.model.name = "multi_mlp"
+    config.model.widths = (16,)
+    config.loss = dict(
+        kind="precision",
+        boundary_weight=3.0,
+        gamut_weight=1.0,
+        code_weight=0.5,
+        uncertainty_weighting=True,
+    )
+    train_and_evaluate(config, tmp_path)
+    config.opt.epochs = 2  # resume with the EMA and the loss weighting in the checkpoint
+    metrics = train_and_evaluate(config, tmp_path)
+    assert metrics["epoch"] == 2 and np.isfinite(metrics["val_loss"])
+    model, loaded = load_model(tmp_path, which="latest")
+    assert loaded.encoding == "classification"
+    raw_model = _model_params(tmp_path)
+    ema = _leaves(nnx.state(model, nnx.Param))
+    assert not all(np.array_equal(x, y) for x, y in zip(ema, _leaves(raw_model), strict=True))
+    spec = np.asarray(decode("classification", model(np.full((5, 3), 0.3, np.float32))))
+    assert ((spec[:, 3] >= 1) & (spec[:, 3] <= 10)).all()
+
+
+def test_batchnorm_model_trains_and_predicts_in_eval_mode(tmp_path, data_dir):
+    import ml_collections
+
+    from munsell_jax.train import load_model
+
+    config = _smoke(data_dir, epochs=1)
+    config.direction = "to_xyY"
+    config.model = ml_collections.ConfigDict(
+        {"name": "multi_resnet", "widths": (16, 16), "norm": "batch"}
+    )
+    assert np.isfinite(train_and_evaluate(config, tmp_path)["val_loss"])
+    model, _ = load_model(tmp_path)
+    x = np.linspace(0.1, 0.9, 16, dtype=np.float32).reshape(4, 4)
+    np.testing.assert_allclose(model(x)[:1], model(x[:1]), rtol=1e-5)  # running statistics
+
+
+def test_mlflow_asked_but_missing_is_a_clear_error(tmp_path, data_dir):
+    import importlib.util
+
+    if importlib.util.find_spec("mlflow") is not None:
+        pytest.skip("mlflow is installed")
+    config = _smoke(data_dir, epochs=1)
+    config.mlflow = True
+    with pytest.raises(RuntimeError, match="MLflow is not installed"):
+        train_and_evaluate(config, tmp_path)
+
+
+def test_every_architecture_has_its_config():
+    import importlib.util
+
+    from munsell_jax.nn import ARCHITECTURES
+
+    found = {}
+    for path in sorted((Path(__file__).parents[1] / "configs").glob("*_xyY/*.py")):
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        config = module.get_config()
+        assert path.parent.name == config.direction
+        assert "munsell-jax train" in module.__doc__ and str(path.name) in module.__doc__
+        found[(config.direction, config.architecture)] = config
+    assert set(found) == set(ARCHITECTURES)
+    for key, config in found.items():
+        arch = ARCHITECTURES[key]
+        assert config.model.to_dict() == {"name": arch.family, **arch.kwargs}, key
+        assert config.encoding == arch.encoding
+        assert bool(config.opt.stage_epochs) == (arch.family == "two_stage"), key

@@ -1,0 +1,16 @@
+r"""Mixture of Experts, xyY -> Munsell: MLP experts mixed by a softmax gate.
+
+    munsell-jax train configs/from_xyY/mixture_of_experts.py \
+        --workdir runs/from_xyY/mixture_of_experts
+
+Data: grid sampler, 500,000 exact pairs (90/10 train/validation).
+Delta-E on REAL and wall time: not trained to completion yet (issue 9);
+training throughput on CPU is in the README (benchmarks/bench_train.py).
+"""
+
+from munsell_jax.train import default_config
+
+
+def get_config():
+    config = default_config("from_xyY", "Mixture of Experts")
+    return config

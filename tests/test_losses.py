@@ -1,0 +1,135 @@
+"""munsell_jax.losses: each loss against a value computed by hand, and the
+training loss built from them."""
+
+import math
+
+import jax
+import jax.numpy as jnp
+import ml_collections
+import numpy as np
+import optax
+import pytest
+from flax import nnx
+
+from munsell_jax import losses
+from munsell_jax.train import Trainable, make_loss_fn
+
+
+def test_elementwise_losses_by_hand():
+    e = jnp.asarray([0.02, -0.005], jnp.float32)
+    np.testing.assert_allclose(losses.elementwise_loss(e, kind="mse"), [4e-4, 2.5e-5], rtol=1e-6)
+    np.testing.assert_allclose(losses.elementwise_loss(e, kind="mae"), [0.02, 0.005], rtol=1e-6)
+    huber = [0.01 * (0.02 - 0.005), 0.5 * 0.005**2]
+    np.testing.assert_allclose(losses.elementwise_loss(e, kind="huber"), huber, rtol=1e-5)
+    precision = [
+        4e-4 + 0.5 * 0.02 + 0.3 * math.log(3.0) + 0.5 * huber[0],
+        2.5e-5 + 0.5 * 0.005 + 0.3 * math.log(1.5) + 0.5 * huber[1],
+    ]
+    np.testing.assert_allclose(losses.elementwise_loss(e, kind="precision"), precision, rtol=1e-5)
+    with pytest.raises(ValueError, match="unknown loss kind"):
+        losses.elementwise_loss(e, kind="l4")
+
+
+def test_precision_loss_has_finite_gradients_at_zero():
+    grad = jax.grad(lambda e: losses.elementwise_loss(e, kind="precision").sum())
+    assert np.isfinite(np.asarray(grad(jnp.zeros(3)))).all()
+
+
+def test_circular_hue_wraps_within_a_family():
+    pred = jnp.asarray([[0.98, 0.5], [0.02, 0.5]])
+    target = jnp.asarray([[0.03, 0.5], [0.99, 0.5]])
+    plain = losses.regression_errors(pred, target, hue_output=0)
+    circular = losses.regression_errors(pred, target, hue_output=0, circular_hue=True)
+    np.testing.assert_allclose(plain[:, 0], [0.95, -0.97], atol=1e-7)
+    np.testing.assert_allclose(circular[:, 0], [-0.05, 0.03], atol=1e-7)
+    with pytest.raises(ValueError, match="hue output"):
+        losses.regression_errors(pred, target, circular_hue=True)
+
+
+def test_boundary_weights_and_gamut_penalty():
+    spec = np.array(
+        [
+            [5.0, 8.0, 12.0, 5.0],  # 5Y 8/12: hard
+            [5.0, 8.0, 12.0, 3.0],  # 5G 8/12: hard
+            [5.0, 5.0, 12.0, 5.0],  # too dark
+            [5.0, 8.0, 4.0, 4.0],  # too weak
+            [5.0, 8.0, 12.0, 7.0],  # R
+            [0.0, 8.0, 0.0, 0.0],  # grey
+        ]
+    )
+    np.testing.assert_array_equal(losses.boundary_weights(spec), [3, 3, 1, 1, 1, 1])
+    np.testing.assert_array_equal(
+        losses.boundary_weights(jnp.asarray(spec), factor=2.0)[:2], [2, 2]
+    )
+    chroma = jnp.asarray([0.5, 0.3, 0.9])
+    bound = jnp.asarray([0.4, 0.4, jnp.nan])
+    np.testing.assert_allclose(losses.gamut_penalty(chroma, bound), [0.01, 0.0, 0.0], atol=1e-7)
+
+
+def test_code_cross_entropy_leaves_greys_out():
+    logits = jnp.asarray([[2.0, 0.0, 0.0], [0.0, 0.0, 0.0], [9.0, 9.0, 9.0]])
+    labels = jnp.asarray([0, 2, -1])
+    expected = np.mean(optax.softmax_cross_entropy_with_integer_labels(logits[:2], labels[:2]))
+    np.testing.assert_allclose(losses.code_cross_entropy(logits, labels), expected, rtol=1e-6)
+    assert float(losses.code_cross_entropy(logits, jnp.asarray([-1, -1, -1]))) == 0.0
+
+
+def test_uncertainty_weighting_starts_as_a_sum_and_learns():
+    weighting = losses.UncertaintyWeighting(2)
+    terms = jnp.asarray([0.5, 2.0])
+    np.testing.assert_allclose(weighting(terms), 2.5)
+    grads = nnx.grad(lambda w: w(terms))(weighting)
+    # d/ds (exp(-s) L + s) at s = 0 is 1 - L: the larger term gets down-weighted.
+    np.testing.assert_allclose(grads.log_var[...], [0.5, -1.0])
+
+
+class _Constant(nnx.Module):
+    def __init__(self, out):
+        self.out = nnx.Param(jnp.asarray(out, jnp.float32))
+
+    def __call__(self, x):
+        return jnp.broadcast_to(self.out[...], (x.shape[0], self.out.shape[-1]))
+
+
+def _batch(targets, labels=None, weights=None, cmax=None):
+    n = targets.shape[0]
+    return (
+        jnp.zeros((n, 3)),
+        jnp.asarray(targets, jnp.float32),
+        jnp.asarray(labels if labels is not None else -np.ones(n), jnp.int32),
+        jnp.asarray(weights if weights is not None else np.ones(n), jnp.float32),
+        jnp.asarray(cmax if cmax is not None else np.full(n, np.nan), jnp.float32),
+    )
+
+
+def _config(**loss):
+    config = ml_collections.ConfigDict({"direction": "from_xyY", "encoding": "regression"})
+    config.loss = ml_collections.ConfigDict(loss)
+    return config
+
+
+def test_default_training_loss_is_the_mse_over_every_output():
+    pred = np.array([0.1, 0.2, 0.3, 0.4])
+    targets = np.array([[0.0, 0.2, 0.5, 0.4], [0.1, 0.1, 0.3, 0.5]])
+    loss, terms = make_loss_fn(_config())(Trainable(_Constant(pred)), _batch(targets))
+    np.testing.assert_allclose(loss, np.mean((pred - targets) ** 2), rtol=1e-6)
+    assert terms.shape == (4,)
+    weighted, _ = make_loss_fn(_config(weights=(1.0, 1.0, 3.0, 1.0)))(
+        Trainable(_Constant(pred)), _batch(targets)
+    )
+    per_output = np.mean((pred - targets) ** 2, axis=0) / 4
+    np.testing.assert_allclose(weighted, per_output.sum() + 2 * per_output[2], rtol=1e-6)
+    with pytest.raises(ValueError, match="needs 4 values"):
+        make_loss_fn(_config(weights=(1.0,)))
+
+
+def test_classification_loss_adds_code_cross_entropy_and_gamut_penalty():
+    config = _config(code_weight=0.5, gamut_weight=2.0)
+    config.encoding = "classification"
+    out = np.concatenate([[0.5, 0.5, 0.5], np.log([0.7] + [0.3 / 9] * 9)])
+    targets = np.array([[0.5, 0.5, 0.5]])
+    loss, terms = make_loss_fn(config)(
+        Trainable(_Constant(out)), _batch(targets, labels=[0], cmax=[0.4])
+    )
+    np.testing.assert_allclose(terms, [0, 0, 0, -0.5 * np.log(0.7), 2.0 * 0.1**2], atol=1e-6)
+    np.testing.assert_allclose(loss, terms.sum(), rtol=1e-6)
