@@ -11,6 +11,7 @@ Examples::
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -260,6 +261,21 @@ def _train(args: argparse.Namespace, overrides: Sequence[str]) -> int:
     return 0
 
 
+def _evaluate(args: argparse.Namespace) -> int:
+    import jax
+
+    jax.config.update("jax_enable_x64", True)  # the exact engine judges in float64
+    from munsell_jax.evaluate import evaluate_run
+
+    path = Path(args.path)
+    if not (path / "config.json").exists():
+        raise SystemExit(f"munsell-jax: {path} is not a run or model folder (no config.json)")
+    metrics = evaluate_run(path, timing=not args.no_timing)
+    print(json.dumps(metrics, indent=2))
+    print(f"wrote {path / 'metrics.json'}")
+    return 0
+
+
 def _architectures(args: argparse.Namespace) -> int:
     from munsell_jax.nn import architectures_table
 
@@ -330,6 +346,19 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("config", help="config file, e.g. configs/smoke.py")
     train.add_argument("--workdir", required=True, help="run directory (checkpoints, metrics)")
     train.set_defaults(func=_train)
+
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="evaluate a run or shipped model by the protocol; writes metrics.json beside it",
+        description=(
+            "Score the model in PATH (a training workdir or a results/<direction>/<name> "
+            "folder) on the REAL colours and the generalisation set: CIEDE2000 through the "
+            "exact engine, code accuracy, hue/value/chroma MAE, and ms per sample."
+        ),
+    )
+    evaluate.add_argument("path", help="run directory or model folder")
+    evaluate.add_argument("--no-timing", action="store_true", help="skip the timings")
+    evaluate.set_defaults(func=_evaluate)
 
     architectures = commands.add_parser(
         "architectures", help="write the table of model architectures (results/architectures.md)"

@@ -401,9 +401,7 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str | Path) -
     # jax.distributed.initialize()): arrays and parameters replicated, each
     # batch split along a "data" mesh axis; XLA inserts the gradient
     # all-reduce. One device is the same program on a mesh of one.
-    mesh = jax.make_mesh(
-        (jax.device_count(),), ("data",), axis_types=(jax.sharding.AxisType.Auto,)
-    )
+    mesh = jax.make_mesh((jax.device_count(),), ("data",), axis_types=(jax.sharding.AxisType.Auto,))
     replicated, split = NamedSharding(mesh, P()), NamedSharding(mesh, P("data"))
     batch_size = config.opt.batch_size
     if batch_size % mesh.size:
