@@ -276,6 +276,16 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _baselines(args: argparse.Namespace) -> int:
+    import jax
+
+    jax.config.update("jax_enable_x64", True)
+    from munsell_jax.baselines import evaluate_baselines
+
+    evaluate_baselines(args.out, timing=not args.no_timing)
+    return 0
+
+
 def _architectures(args: argparse.Namespace) -> int:
     from munsell_jax.nn import architectures_table
 
@@ -359,6 +369,15 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("path", help="run directory or model folder")
     evaluate.add_argument("--no-timing", action="store_true", help="skip the timings")
     evaluate.set_defaults(func=_evaluate)
+
+    baselines = commands.add_parser(
+        "baselines",
+        help="fit and evaluate the classical baselines (rbf, kdtree, delaunay), both directions",
+        description="Writes OUT/<direction>/<rbf|kdtree|delaunay>/metrics.json by the protocol.",
+    )
+    baselines.add_argument("--out", default="results", help="results folder")
+    baselines.add_argument("--no-timing", action="store_true", help="skip the timings")
+    baselines.set_defaults(func=_baselines)
 
     architectures = commands.add_parser(
         "architectures", help="write the table of model architectures (results/architectures.md)"
