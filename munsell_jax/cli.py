@@ -286,6 +286,17 @@ def _baselines(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    import jax
+
+    jax.config.update("jax_enable_x64", True)
+    from munsell_jax.report import write_report
+
+    for path in write_report(args.results):
+        print(f"wrote {path}")
+    return 0
+
+
 def _architectures(args: argparse.Namespace) -> int:
     from munsell_jax.nn import architectures_table
 
@@ -378,6 +389,13 @@ def _parser() -> argparse.ArgumentParser:
     baselines.add_argument("--out", default="results", help="results folder")
     baselines.add_argument("--no-timing", action="store_true", help="skip the timings")
     baselines.set_defaults(func=_baselines)
+
+    report = commands.add_parser(
+        "report",
+        help="regenerate results/README.md and results/report.html from committed metrics",
+    )
+    report.add_argument("--results", default="results", help="results folder")
+    report.set_defaults(func=_report)
 
     architectures = commands.add_parser(
         "architectures", help="write the table of model architectures (results/architectures.md)"

@@ -1,7 +1,7 @@
 """colour-science as a row of the comparison tables: its inverse (xyY -> Munsell)
 and forward (Munsell -> xyY) judged by munsell_jax's evaluation protocol.
 
-    .venv/bin/python scripts/colour_reference.py [--processes 2] [--limit N]
+    .venv/bin/python scripts/colour_reference.py [--processes 2] [--limit N] [--only DIRECTION]
 
 colour's inverse takes 0.2-1 s per colour, so this runs once (about 15 minutes
 for the 2,734 REAL colours on 2 cores) and its figures are committed:
@@ -67,6 +67,9 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--limit", type=int, help="first N colours only (a quick check)")
     parser.add_argument("--out", default="results")
+    parser.add_argument(
+        "--only", choices=("to_xyY", "from_xyY"), help="one direction (e.g. to re-time the forward)"
+    )
     args = parser.parse_args()
 
     import colour
@@ -85,7 +88,7 @@ def main() -> None:
         "device": "cpu (one colour at a time)",
         "git_commit": _git_commit(),
     }
-    for direction in ("to_xyY", "from_xyY"):
+    for direction in [args.only] if args.only else ("to_xyY", "from_xyY"):
         metrics = {**common, "direction": direction}
         rows = {}
         for name, colours in sets.items():

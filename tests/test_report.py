@@ -1,0 +1,69 @@
+"""munsell_jax.report: tables and HTML regenerated from metrics files."""
+
+import json
+
+import numpy as np
+
+from munsell_jax.cli import main
+
+
+def _metrics(name, direction, mean, **extra):
+    real = {
+        "n": 2734,
+        "n_nan": 0,
+        "delta_e_mean": mean,
+        "delta_e_median": mean / 2,
+        "delta_e_p95": 2 * mean,
+        "delta_e_max": 5 * mean,
+    }
+    if direction == "from_xyY":
+        real.update(
+            n_outside=1,
+            code_accuracy=0.99,
+            hue_family_errors=2,
+            hue_mae=0.1,
+            value_mae=0.01,
+            chroma_mae=0.05,
+        )
+    return {
+        "name": name,
+        "direction": direction,
+        "architecture": name,
+        "parameters": 1234,
+        "data": "grid 1,000",
+        "real": real,
+        "generalisation": dict(real),
+        "ms_per_sample_batch_2734": 0.01,
+        "ms_per_sample_batch_1": 0.1,
+        **extra,
+    }
+
+
+def test_report_from_metrics(tmp_path):
+    from munsell_jax.evaluate import evaluation_sets
+
+    real = evaluation_sets()["real"]
+    for direction in ("from_xyY", "to_xyY"):
+        for name, mean in (("colour-science", 1e-6), ("model_b", 0.5), ("model_a", 0.2)):
+            folder = tmp_path / direction / name
+            folder.mkdir(parents=True)
+            extra = {"ms_per_sample_batch_2734": 10.0} if name == "colour-science" else {}
+            (folder / "metrics.json").write_text(
+                json.dumps(_metrics(name, direction, mean, **extra))
+            )
+        rng = np.random.default_rng(0)
+        prediction = real.specification if direction == "from_xyY" else real.xyY
+        np.savez(
+            folder / "evaluation.npz",
+            real_delta_e=rng.random(2734),
+            real_prediction=prediction,
+            real_projected=prediction,
+        )
+    assert main(["report", "--results", str(tmp_path)]) == 0
+    text = (tmp_path / "README.md").read_text()
+    assert text.count("| `colour-science`") == 2
+    # models sorted by mean Delta-E, after the reference rows
+    assert text.index("`model_a`") < text.index("`model_b`")
+    assert "1,000x" in text  # 10 ms (colour) / 0.01 ms
+    page = (tmp_path / "report.html").read_text()
+    assert page.count("<img") >= 5 and "boundary analysis" in page
