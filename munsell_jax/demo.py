@@ -168,4 +168,52 @@ def run(*, n_colour: int = 20) -> int:
         ]
     )
     print(f"  colour-science's inverse failed on {c_failed} of these {n_colour} colours.")
+    _comparison(c_forward, c_inverse)
     return 0
+
+
+def _comparison(colour_forward: float, colour_inverse: float) -> None:
+    """Shipped models evaluated now, beside the committed rows of results/."""
+    from pathlib import Path
+
+    from munsell_jax.report import collect
+
+    results = Path(__file__).resolve().parents[1] / "results"
+    if not results.is_dir():
+        return
+    shipped = [p.parent for p in sorted(results.glob("*/*/config.json"))]
+    if shipped:
+        from munsell_jax.evaluate import evaluate_run
+
+        print(f"\nEvaluating {len(shipped)} shipped model(s) on the REAL colours:")
+        for path in shipped:
+            metrics = evaluate_run(path)
+            print(
+                f"  {path.parent.name}/{path.name}: mean CIEDE2000 "
+                f"{metrics['real']['delta_e_mean']:.3f}"
+            )
+    print(
+        "\nComparison on the 2,734 REAL colours (results/README.md; colour-science's own "
+        "time per colour measured above):"
+    )
+    for direction, rows in collect(results).items():
+        colour = colour_forward if direction == "to_xyY" else colour_inverse
+        table = [("row", "mean dE", "max dE", "no answer", "ms/sample", "vs colour")]
+        for m in rows:
+            real = m.get("real", {})
+            ms = m.get("ms_per_sample_batch_2734")
+            ratio = (
+                "-" if m.get("name") == "colour-science" or not ms else f"{1e3 * colour / ms:,.0f}x"
+            )
+            table.append(
+                (
+                    f"{direction}/{m.get('name')}",
+                    f"{real.get('delta_e_mean', float('nan')):.2e}",
+                    f"{real.get('delta_e_max', float('nan')):.2e}",
+                    str(real.get("n_nan", "-")),
+                    f"{ms:.4f}" if ms else "-",
+                    ratio,
+                )
+            )
+        _print_table(table)
+        print()

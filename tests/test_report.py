@@ -67,3 +67,18 @@ def test_report_from_metrics(tmp_path):
     assert "1,000x" in text  # 10 ms (colour) / 0.01 ms
     page = (tmp_path / "report.html").read_text()
     assert page.count("<img") >= 5 and "boundary analysis" in page
+    # Headless check: the page parses and every plot is a PNG that decodes.
+    import base64
+    import io
+    import re
+    from html.parser import HTMLParser
+
+    from PIL import Image
+
+    HTMLParser().feed(page)
+    images = re.findall(r'src="data:image/png;base64,([^"]+)"', page)
+    assert len(images) >= 5
+    for data in images:
+        image = Image.open(io.BytesIO(base64.b64decode(data)))
+        image.verify()
+        assert image.size[0] > 100
