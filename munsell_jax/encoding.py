@@ -70,10 +70,16 @@ def get_encoding(name: str) -> Encoding:
         raise ValueError(f"unknown encoding {name!r}; one of {sorted(ENCODINGS)}") from None
 
 
+def _mod(x, d, xp):
+    # x - d floor(x / d), numpy's mod for a positive d, written out: jax2onnx
+    # cannot export jnp.mod with a symbolic batch dimension.
+    return x - d * xp.floor(x / d)
+
+
 def astm_hue(hue, code):
     """ASTM hue ``10 ((7 - code) mod 10) + hue``: R in (0, 10], YR (10, 20], ... PR (90, 100]."""
     xp = jnp if isinstance(hue, jax.Array) else np
-    return 10 * xp.mod(7 - code, 10) + hue
+    return 10 * _mod(7 - code, 10, xp) + hue
 
 
 def hue_from_astm(h):
@@ -83,13 +89,13 @@ def hue_from_astm(h):
     ``normalise_specification`` does.
     """
     xp = jnp if isinstance(h, jax.Array) else np
-    h = xp.mod(h, 100.0)
+    h = _mod(h, 100.0, xp)
     family = xp.floor(h / 10)
     hue = h - 10 * family
-    code = xp.mod(7 - family, 10)
+    code = _mod(7 - family, 10, xp)
     code = xp.where(code == 0, 10, code)
     at_zero = hue <= 0
-    return xp.where(at_zero, 10.0, hue), xp.where(at_zero, xp.mod(code, 10) + 1, code)
+    return xp.where(at_zero, 10.0, hue), xp.where(at_zero, _mod(code, 10, xp) + 1, code)
 
 
 def _code_labels(code, xp):
@@ -143,7 +149,7 @@ def decode(encoding: str | Encoding, outputs: jax.Array) -> jax.Array:
     elif enc.name == "classification":
         hue, value, chroma = 10 * o[0], 10 * o[1], 50 * o[2]
     elif enc.name == "family_angle":
-        hue = jnp.mod(10 * _angle(o[0], o[1]) / (2 * math.pi), 10.0)
+        hue = _mod(10 * _angle(o[0], o[1]) / (2 * math.pi), 10.0, jnp)
         value, chroma = 10 * o[2], 50 * o[3]
     if enc.name in ("hue_angle", "cartesian"):  # the hue is the angle of a 2-vector
         h = 100 * _angle(o[0], o[1]) / (2 * math.pi)
@@ -163,6 +169,6 @@ def decode(encoding: str | Encoding, outputs: jax.Array) -> jax.Array:
     chroma = jnp.maximum(chroma, 0.0)
     grey = chroma == 0
     zero = jnp.zeros_like(value)
-    return jnp.stack(
-        [jnp.where(grey, zero, hue), value, chroma, jnp.where(grey, zero, code)], axis=-1
-    )
+    columns = [jnp.where(grey, zero, hue), value, chroma, jnp.where(grey, zero, code)]
+    # One dtype for every column (jax2onnx's stack insists, and weak types differ).
+    return jnp.stack([c.astype(outputs.dtype) for c in columns], axis=-1)
