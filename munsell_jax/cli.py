@@ -297,6 +297,18 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from munsell_jax.export import export, parity
+
+    path = Path(args.path)
+    if not (path / "config.json").exists():
+        raise SystemExit(f"munsell-jax: {path} is not a run or model folder (no config.json)")
+    out = export(path)
+    print(f"wrote {out}")
+    print("parity with JAX:", json.dumps(parity(path)))
+    return 0
+
+
 def _architectures(args: argparse.Namespace) -> int:
     from munsell_jax.nn import architectures_table
 
@@ -389,6 +401,18 @@ def _parser() -> argparse.ArgumentParser:
     baselines.add_argument("--out", default="results", help="results folder")
     baselines.add_argument("--no-timing", action="store_true", help="skip the timings")
     baselines.set_defaults(func=_baselines)
+
+    export = commands.add_parser(
+        "export",
+        help="export a run or shipped model to PATH/model.onnx (jax2onnx) and check parity",
+        description=(
+            "Write PATH/model.onnx: raw inputs to raw outputs (normalisation and code argmax "
+            "inside the graph), dynamic batch, conventions in the metadata; then compare "
+            "onnxruntime with JAX on 10,000 inputs."
+        ),
+    )
+    export.add_argument("path", help="run directory or model folder")
+    export.set_defaults(func=_export)
 
     report = commands.add_parser(
         "report",

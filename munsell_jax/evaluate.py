@@ -270,6 +270,16 @@ def evaluate_run(path: str | Path, *, timing: bool = True) -> dict:
     path = Path(path)
     model, config = load_model(path)
     metrics, rows = evaluate(config.direction, model_predictor(model, config), timing=timing)
+    if timing and (path / "model.onnx").exists():
+        from munsell_jax.export import load_model as load_exported
+
+        run = load_exported(path, backend="onnx")
+        real = evaluation_sets()["real"]
+        inputs = (real.xyY if config.direction == "from_xyY" else real.specification).astype(
+            np.float32
+        )
+        metrics["onnx_ms_per_sample_batch_2734"] = 1e3 * _seconds_per_sample(run, inputs)
+        metrics["onnx_ms_per_sample_batch_1"] = 1e3 * _seconds_per_sample(run, inputs[:1], 20)
     training = (
         [json.loads(line) for line in (path / "metrics.jsonl").read_text().splitlines()]
         if (path / "metrics.jsonl").exists()

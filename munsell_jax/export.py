@@ -1,0 +1,197 @@
+"""ONNX export of trained models (jax2onnx), and one loader for both backends.
+
+``export(path)`` rebuilds a run's (or shipped model's) model through the same
+factory as training, wraps it in a pure predict function on *raw* inputs and
+outputs (normalisation, and for code-logit models argmax + 1, inside the
+graph), and writes ``path/model.onnx``:
+
+- from_xyY: input ``xyY`` ``[B, 3]`` float32 -> output ``specification``
+  ``[B, 4]`` (``[hue, value, chroma, code]``, greys ``[0, V, 0, 0]``);
+- to_xyY: input ``specification`` ``[B, 4]`` -> output ``xyY`` ``[B, 3]``;
+- a dynamic batch dimension ``B``; LayerNorm kept as one ONNX op; two-stage
+  models (base + error predictor) are one graph;
+- the conventions, direction, architecture and git commit in the model's
+  metadata (``onnx.ModelProto.metadata_props``).
+
+``load_model(name, backend="jax" | "onnx")`` gives the same callable on either
+backend: numpy in, numpy out.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+__all__ = [
+    "CONVENTIONS",
+    "export",
+    "load_model",
+    "parity",
+    "predict_function",
+    "sample_inputs",
+]
+
+CONVENTIONS = (
+    "specification = [hue, value, chroma, code]: hue in (0, 10], value in [0, 10], chroma >= 0, "
+    "code 1=B 2=BG 3=G 4=GY 5=Y 6=YR 7=R 8=RP 9=P 10=PB; greys [0, V, 0, 0]. "
+    "xyY under illuminant C (CIE 1931 2 degree), Y in [0, 1]. float32."
+)
+OUTPUT_RANGE = {"from_xyY": np.array([10.0, 10.0, 50.0, 10.0]), "to_xyY": np.ones(3)}
+
+
+def predict_function(model, config) -> Callable[[jax.Array], jax.Array]:
+    """A pure raw-in, raw-out function of ``model`` (in evaluation mode)."""
+    from munsell_jax.encoding import decode
+    from munsell_jax.train import SPEC_SCALE, _encoding
+
+    enc = _encoding(config)
+    scale = np.asarray(SPEC_SCALE, np.float32)
+
+    if config.direction == "from_xyY":
+
+        def predict(xyY):
+            return decode(enc, model(xyY))
+
+    else:
+
+        def predict(specification):
+            return model(specification / scale)
+
+    return predict
+
+
+def _names(direction: str) -> tuple[str, str]:
+    return ("xyY", "specification") if direction == "from_xyY" else ("specification", "xyY")
+
+
+def export(path: str | Path, *, out: str | Path | None = None) -> Path:
+    """Export the model in ``path`` (a run or ``results/<direction>/<name>``) to
+    ``out`` (default ``path/model.onnx``); returns the file."""
+    import onnx
+    from jax2onnx import to_onnx
+
+    from munsell_jax.evaluate import _git_commit
+    from munsell_jax.train import load_model as load_trained
+
+    path = Path(path)
+    model, config = load_trained(path)
+    input_name, output_name = _names(config.direction)
+    width = 3 if config.direction == "from_xyY" else 4
+    with warnings.catch_warnings():
+        # jax2onnx traces in float32 and says so once per float64 constant.
+        warnings.filterwarnings("ignore", message="Explicitly requested dtype float64")
+        proto = to_onnx(
+            predict_function(model, config),
+            [("B", width)],
+            model_name=f"munsell_jax_{config.direction}",
+            input_names=[input_name],
+            output_names=[output_name],
+            normalization_mode="prefer_native",
+        )
+    onnx.helper.set_model_props(
+        proto,
+        {
+            "direction": config.direction,
+            "architecture": str(config.get("architecture", config.model.name)),
+            "encoding": str(config.get("encoding", "regression")),
+            "conventions": CONVENTIONS,
+            "git_commit": str(_git_commit()),
+            "producer": "munsell_jax (jax2onnx)",
+        },
+    )
+    onnx.checker.check_model(proto)
+    out = Path(out) if out is not None else path / "model.onnx"
+    onnx.save(proto, out)
+    return out
+
+
+def sample_inputs(direction: str, n: int = 10_000, seed: int = 0) -> np.ndarray:
+    """``n`` raw float32 inputs spanning the domain (for parity checks)."""
+    rng = np.random.default_rng(seed)
+    if direction == "from_xyY":
+        xyY = np.stack(
+            [rng.uniform(0.05, 0.65, n), rng.uniform(0.05, 0.65, n), rng.uniform(0, 1, n)], -1
+        )
+        return xyY.astype(np.float32)
+    spec = np.stack(
+        [
+            rng.uniform(0.01, 10, n),
+            rng.uniform(1, 9.9, n),
+            rng.uniform(0, 30, n),
+            rng.integers(1, 11, n),
+        ],
+        -1,
+    )
+    return spec.astype(np.float32)
+
+
+def _resolve(name: str | Path) -> Path:
+    path = Path(name)
+    if path.is_dir():
+        return path
+    shipped = Path(__file__).resolve().parents[1] / "results" / name
+    if shipped.is_dir():
+        return shipped
+    raise FileNotFoundError(f"no model {name!r}: not a folder, nor results/{name}")
+
+
+def load_model(name: str | Path, *, backend: str = "jax") -> Callable[[np.ndarray], np.ndarray]:
+    """A shipped model (``"from_xyY/<name>"``) or a model folder as a callable.
+
+    Args:
+      name: ``"<direction>/<name>"`` under the repository's ``results/``, or a path.
+      backend: ``"jax"`` (the Flax parameters, jitted) or ``"onnx"`` (``model.onnx``
+        in onnxruntime, no JAX needed at call time).
+
+    Returns:
+      ``predict(inputs) -> outputs``: raw float arrays ``[N, 3]`` xyY -> ``[N, 4]``
+      specifications, or the reverse, as numpy.
+    """
+    path = _resolve(name)
+    if backend == "onnx":
+        import onnxruntime as ort
+
+        session = ort.InferenceSession(str(path / "model.onnx"), providers=["CPUExecutionProvider"])
+        input_name = session.get_inputs()[0].name
+
+        def run(inputs):
+            return session.run(None, {input_name: np.asarray(inputs, np.float32)})[0]
+
+        return run
+    if backend != "jax":
+        raise ValueError(f"backend must be 'jax' or 'onnx', not {backend!r}")
+    from munsell_jax.train import load_model as load_trained
+
+    model, config = load_trained(path)
+    predict = jax.jit(predict_function(model, config))
+    return lambda inputs: np.asarray(predict(jnp.asarray(inputs, jnp.float32)))
+
+
+def parity(path: str | Path, *, n: int = 10_000) -> dict:
+    """onnxruntime vs JAX on ``n`` inputs spanning the domain, and batch sizes 1,
+    7 and 2,734: the largest difference divided by each output's range (hue 10,
+    value 10, chroma 50, xyY 1) and the number of differing hue codes."""
+    import json
+
+    path = Path(path)
+    direction = json.loads((path / "config.json").read_text())["direction"]
+    jax_predict, onnx_predict = load_model(path), load_model(path, backend="onnx")
+    inputs = sample_inputs(direction, n)
+    a, b = jax_predict(inputs), onnx_predict(inputs)
+    report = {
+        "n": n,
+        "max_abs_diff_over_range": float(np.max(np.abs(a - b) / OUTPUT_RANGE[direction])),
+        "batches_accepted": [],
+    }
+    if direction == "from_xyY":
+        report["code_mismatches"] = int(np.sum(a[:, 3] != b[:, 3]))
+    for batch in (1, 7, 2_734):
+        out = onnx_predict(inputs[:batch])
+        if out.shape == (batch, a.shape[1]):
+            report["batches_accepted"].append(batch)
+    return report
