@@ -1,0 +1,118 @@
+"""Per-sample inference time: onnxruntime vs jitted JAX vs colour-science.
+
+    .venv/bin/python benchmarks/bench_onnx.py [--n-colour 20]
+
+For the shipped models in results/ (when there are any) and, so that the
+figures exist before any model is shipped, freshly initialised models of
+three sizes per direction (timing does not depend on the weights): each is
+exported with ``munsell_jax.export`` and timed at batch 2,734 (the REAL
+colours) and batch 1, best of 5 after warm-up. colour-science is timed on
+``--n-colour`` REAL colours in the same process; ratios are its time over ours.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+
+import jax
+import numpy as np
+
+
+def _best(function, inputs, repeats: int) -> float:
+    jax.block_until_ready(function(inputs))
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        jax.block_until_ready(function(inputs))
+        best = min(best, time.perf_counter() - start)
+    return best / len(inputs)
+
+
+def _fresh_run(root: Path, direction: str, architecture: str) -> Path:
+    """A model folder (config + checkpoint) of an untrained architecture."""
+    import orbax.checkpoint as ocp
+    from flax import nnx
+
+    from munsell_jax.train import _checkpoint_args, build, default_config
+
+    config = default_config(direction, architecture)
+    config.opt.stage_epochs = ()
+    folder = root / f"{direction}_{architecture.replace(' ', '_').replace('/', '_')}"
+    folder.mkdir(parents=True)
+    (folder / "config.json").write_text(config.to_json_best_effort(indent=2))
+    trainable, optimizer, _ = build(config)
+    state = nnx.state((trainable, optimizer))
+    options = ocp.CheckpointManagerOptions(max_to_keep=1, create=True)
+    with ocp.CheckpointManager(folder / "checkpoints" / "best", options=options) as manager:
+        manager.save(1, args=_checkpoint_args(state, None, {}, save=True), metrics={"val_loss": 0})
+        manager.wait_until_finished()
+    return folder
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n-colour", type=int, default=20)
+    args = parser.parse_args()
+    jax.config.update("jax_enable_x64", True)
+
+    from colour.notation.munsell import munsell_specification_to_xyY, xyY_to_munsell_specification
+
+    from munsell_jax.demo import real_colours, time_colour
+    from munsell_jax.export import export, load_model
+    from munsell_jax.inverse import xyY_to_munsell
+    from munsell_jax.notation import to_colour_specification
+
+    _, xyY = real_colours()
+    spec = np.asarray(xyY_to_munsell(xyY).specification)
+    subset = np.linspace(0, len(xyY) - 1, args.n_colour).astype(int)
+    colour = {
+        "from_xyY": time_colour(xyY_to_munsell_specification, xyY[subset])[0],
+        "to_xyY": time_colour(
+            munsell_specification_to_xyY,
+            np.stack([to_colour_specification(s) for s in spec[subset]]),
+        )[0],
+    }
+    inputs = {"from_xyY": xyY.astype(np.float32), "to_xyY": spec.astype(np.float32)}
+
+    root = Path(tempfile.mkdtemp())
+    folders = [p.parent for p in sorted(Path("results").glob("*/*/config.json"))]
+    for direction, names in (
+        ("from_xyY", ("MLP (base)", "Multi-Head", "Multi-MLP")),
+        ("to_xyY", ("Simple MLP", "Multi-Head", "Multi-MLP")),
+    ):
+        folders += [_fresh_run(root, direction, name) for name in names]
+
+    print(
+        f"backend {jax.default_backend()}; colour-science per colour: inverse "
+        f"{colour['from_xyY'] * 1e3:.1f} ms, forward {colour['to_xyY'] * 1e3:.2f} ms\n"
+    )
+    print(
+        "| model | direction | ONNX us/sample (2,734) | ONNX us (1) | JAX us (2,734) | JAX us (1) "
+        "| ONNX vs colour |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for folder in folders:
+        config = json.loads((folder / "config.json").read_text())
+        direction = config["direction"]
+        export(folder)
+        onnx_run, jax_run = load_model(folder, backend="onnx"), load_model(folder)
+        x = inputs[direction]
+        t = [
+            _best(onnx_run, x, 5),
+            _best(onnx_run, x[:1], 50),
+            _best(jax_run, x, 5),
+            _best(jax_run, x[:1], 50),
+        ]
+        print(
+            f"| {config.get('architecture', folder.name)} | {direction} | "
+            + " | ".join(f"{v * 1e6:.2f}" for v in t)
+            + f" | {colour[direction] / t[0]:,.0f}x |"
+        )
+
+
+if __name__ == "__main__":
+    main()
