@@ -22,6 +22,7 @@ from munsell_jax.colorimetry import (
     xyY_to_Lab,
     xyY_to_XYZ,
 )
+from munsell_jax.export import load_model
 from munsell_jax.inverse import InverseResult, xyY_to_munsell
 from munsell_jax.notation import (
     HUE_FAMILIES,
@@ -65,6 +66,7 @@ __all__ = [
     "format_munsell",
     "from_colour_specification",
     "is_grey",
+    "load_model",
     "luminance_to_value",
     "maximum_chroma",
     "munsell_to_xyY",
