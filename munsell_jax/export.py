@@ -29,6 +29,7 @@ import numpy as np
 
 __all__ = [
     "CONVENTIONS",
+    "approximator",
     "export",
     "load_model",
     "parity",
@@ -195,3 +196,26 @@ def parity(path: str | Path, *, n: int = 10_000) -> dict:
         if out.shape == (batch, a.shape[1]):
             report["batches_accepted"].append(batch)
     return report
+
+
+def approximator(name: str | Path = "to_xyY/approximator") -> Callable[[jax.Array], jax.Array]:
+    """The shipped differentiable Munsell -> xyY approximator as a pure JAX function.
+
+    ``f(spec [B, 4]) -> xyY [B, 3]`` (raw units, float32), differentiable and
+    jit-able: the forward of ``munsell_delta_e_loss(..., forward=f)`` when the
+    exact engine is not wanted. ``name`` may also be a trained run's folder.
+    """
+    from munsell_jax.train import load_model as load_trained
+
+    try:
+        path = _resolve(name)
+    except FileNotFoundError as error:
+        raise FileNotFoundError(
+            f"no approximator at {name!r}: train one with "
+            "`munsell-jax train configs/to_xyY/approximator.py --workdir runs/approximator` "
+            "and pass its folder"
+        ) from error
+    model, config = load_trained(path)
+    if config.direction != "to_xyY":
+        raise ValueError(f"{path} is a {config.direction} model, not Munsell -> xyY")
+    return predict_function(model, config)

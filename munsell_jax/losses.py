@@ -39,6 +39,8 @@ __all__ = [
     "code_cross_entropy",
     "elementwise_loss",
     "gamut_penalty",
+    "munsell_delta_e",
+    "munsell_delta_e_loss",
     "regression_errors",
 ]
 
@@ -132,3 +134,66 @@ class UncertaintyWeighting(nnx.Module):
     def __call__(self, losses_K: jax.Array) -> jax.Array:
         s_K = self.log_var[...]
         return jnp.sum(jnp.exp(-s_K) * losses_K + s_K)
+
+
+def _exact_forward(spec_Bx4: jax.Array) -> tuple[jax.Array, jax.Array]:
+    from munsell_jax.renotation import _forward
+
+    return _forward(spec_Bx4)
+
+
+def munsell_delta_e(
+    pred_spec_Bx4: jax.Array,
+    target_xyY_Bx3: jax.Array,
+    *,
+    forward=None,
+) -> tuple[jax.Array, jax.Array]:
+    """Per-row CIEDE2000 between ``target_xyY`` and ``forward(pred_spec)``.
+
+    A prediction outside the renotation data is first moved into it,
+    differentiably in chroma and value: value clipped to [1, 10] (chromatic colours have no data
+    below 1), chroma capped at the data's maximum at that hue and value (the
+    cap itself is held constant). Rows still outside (malformed codes, NaN)
+    get Delta-E 0 and ``valid`` False, with finite gradients.
+
+    Args:
+      pred_spec_Bx4: predicted specifications ``[hue, value, chroma, code]``.
+      target_xyY_Bx3: the colours they should reproduce (Y in [0, 1]).
+      forward: ``spec -> xyY`` (``[B, 4] -> [B, 3]``), e.g. the differentiable
+        approximator; ``None`` uses the exact renotation engine.
+
+    Returns:
+      ``(delta_e_B, valid_B)``.
+    """
+    from munsell_jax.colorimetry import delta_E_CIE2000, xyY_to_Lab
+    from munsell_jax.renotation import maximum_chroma, renotation_valid
+
+    hue, value, chroma, code = (pred_spec_Bx4[:, i] for i in range(4))
+    value = jnp.clip(value, 1.0, 10.0)
+    cap = jax.lax.stop_gradient(maximum_chroma(jnp.stack([hue, value, code], -1)))
+    chroma = jnp.where(jnp.isfinite(cap), jnp.minimum(chroma, jnp.nan_to_num(cap)), chroma)
+    projected = jnp.stack([hue, value, chroma, code], -1)
+    # Only predictions outside the data move: inside, the data reach a little
+    # beyond ``maximum_chroma`` (a minimum over the bounding hues and values).
+    inside = jax.lax.stop_gradient(renotation_valid(pred_spec_Bx4))
+    spec = jnp.where(inside[:, None], pred_spec_Bx4, projected)
+    if forward is None:
+        xyY, valid = _exact_forward(spec)
+    else:
+        xyY, valid = forward(spec), jnp.ones(spec.shape[0], bool)
+    valid &= jnp.isfinite(xyY).all(-1)
+    # Double where: an invalid row's xyY must not reach Lab (its gradient
+    # would be NaN even where the result is discarded).
+    safe_xyY = jnp.where(valid[:, None], xyY, target_xyY_Bx3)
+    delta_e = delta_E_CIE2000(xyY_to_Lab(safe_xyY), xyY_to_Lab(target_xyY_Bx3))
+    return jnp.where(valid, delta_e, 0.0), valid
+
+
+def munsell_delta_e_loss(
+    pred_spec_Bx4: jax.Array, target_xyY_Bx3: jax.Array, *, forward=None
+) -> jax.Array:
+    """Mean round-trip CIEDE2000 of predicted Munsell specifications against the
+    colours they were predicted from (see ``munsell_delta_e``): the perceptual
+    loss for an xyY -> Munsell model, usable from any JAX project."""
+    delta_e, valid = munsell_delta_e(pred_spec_Bx4, target_xyY_Bx3, forward=forward)
+    return jnp.sum(delta_e) / jnp.maximum(jnp.sum(valid), 1)

@@ -88,6 +88,8 @@ def default_config(direction: str = "from_xyY", architecture: str = "Multi-MLP")
     config.loss.gamut_weight = 0.0  # chroma beyond the renotation data (from_xyY)
     config.loss.circular_hue = False  # the published negative result
     config.loss.uncertainty_weighting = False  # learned weights of the loss terms
+    config.loss.delta_e_weight = 0.0  # > 0: + CIEDE2000 round trip (from_xyY), see losses
+    config.loss.forward = "exact"  # the round trip's Munsell -> xyY: "exact" or "approximator"
 
     config.opt = ml_collections.ConfigDict()
     config.opt.batch_size = 1024
@@ -153,10 +155,10 @@ def make_loss_fn(config: ml_collections.ConfigDict):
     """``loss_fn(trainable, batch) -> (loss, terms)`` for ``config``'s loss and encoding.
 
     ``batch`` is ``(x, targets, labels, row_weights, max_chroma)``; ``terms`` are
-    the per-output losses (then the code cross-entropy and the gamut penalty
-    when on), already multiplied by their weights; ``loss`` is their sum, or
-    their uncertainty-weighted sum. With the defaults the loss is the MSE over
-    every output.
+    the per-output losses (then the code cross-entropy, the gamut penalty and
+    the round-trip CIEDE2000 when on), already multiplied by their weights;
+    ``loss`` is their sum, or their uncertainty-weighted sum. With the
+    defaults the loss is the MSE over every output.
     """
     enc = _encoding(config)
     cfg = ml_collections.ConfigDict(losses_defaults())
@@ -168,6 +170,16 @@ def make_loss_fn(config: ml_collections.ConfigDict):
     if cfg.kind not in losses.KINDS:
         raise ValueError(f"config.loss.kind must be one of {losses.KINDS}, not {cfg.kind!r}")
     gamut = cfg.gamut_weight > 0 and enc.chroma_output is not None
+    delta_e = cfg.get("delta_e_weight", 0.0) > 0
+    if delta_e and config.direction != "from_xyY":
+        raise ValueError("config.loss.delta_e_weight is for xyY -> Munsell models")
+    forward = None
+    if delta_e and cfg.get("forward", "exact") == "approximator":
+        from munsell_jax.export import approximator
+
+        forward = approximator()
+    elif delta_e and cfg.get("forward", "exact") != "exact":
+        raise ValueError("config.loss.forward must be 'exact' or 'approximator'")
 
     def loss_fn(trainable: Trainable, batch):
         x_BxI, y_BxR, labels_B, w_B, cmax_B = batch
@@ -186,6 +198,11 @@ def make_loss_fn(config: ml_collections.ConfigDict):
         if gamut:
             penalty_B = losses.gamut_penalty(out_BxO[:, enc.chroma_output], cmax_B)
             terms.append(cfg.gamut_weight * jnp.mean(w_B * penalty_B)[None])
+        if delta_e:
+            # The perceptual round trip: decode, back to xyY, CIEDE2000 against the input.
+            spec_Bx4 = encoding_lib.decode(enc, out_BxO)
+            loss_de = losses.munsell_delta_e_loss(spec_Bx4, x_BxI, forward=forward)
+            terms.append(cfg.delta_e_weight * loss_de[None])
         terms_K = jnp.concatenate(terms)
         if trainable.weighting is not None:
             return trainable.weighting(terms_K), terms_K

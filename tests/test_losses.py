@@ -133,3 +133,55 @@ def test_classification_loss_adds_code_cross_entropy_and_gamut_penalty():
     )
     np.testing.assert_allclose(terms, [0, 0, 0, -0.5 * np.log(0.7), 2.0 * 0.1**2], atol=1e-6)
     np.testing.assert_allclose(loss, terms.sum(), rtol=1e-6)
+
+
+def test_munsell_round_trip_loss_is_zero_on_exact_answers_and_has_finite_gradients():
+    from munsell_jax.renotation import munsell_to_xyY
+
+    rng = np.random.default_rng(0)
+    n = 256
+    spec = np.stack(
+        [
+            rng.uniform(0, 10, n),
+            rng.uniform(0.5, 9.99, n),
+            rng.uniform(0, 35, n),
+            rng.integers(1, 11, n),
+        ],
+        -1,
+    ).astype(np.float32)
+    spec[:5, 2] = 0.0  # greys
+    spec[5:10, 1] = 0.3  # chromatic below value 1: outside the data
+    spec[10:12, 2] = 60.0  # beyond every chroma
+    target = rng.uniform(0.2, 0.5, (n, 3)).astype(np.float32)
+    target[:3] = [0.31006, 0.31616, 0.5]  # the white point: CIEDE2000's grey corner
+    grad = jax.jit(jax.grad(lambda s: losses.munsell_delta_e_loss(s, jnp.asarray(target))))
+    assert np.isfinite(np.asarray(grad(jnp.asarray(spec)))).all()
+    # Pairs at the CIEDE2000 hue branch (hue difference near 180 degrees)
+    opposite = jnp.asarray([[5.0, 5.0, 6.0, 7.0], [5.0, 5.0, 6.0, 2.0]], jnp.float32)
+    cyan_red = jnp.asarray(
+        np.asarray(munsell_to_xyY(np.array([[5.0, 5.0, 6.0, 2.0], [5.0, 5.0, 6.0, 7.0]]))),
+        jnp.float32,
+    )
+    g = jax.grad(lambda s: losses.munsell_delta_e_loss(s, cyan_red))(opposite)
+    assert np.isfinite(np.asarray(g)).all()
+    exact = spec[20:80].astype(np.float64)
+    xyY = np.asarray(munsell_to_xyY(exact))
+    ok = np.isfinite(xyY).all(1)
+    value = losses.munsell_delta_e_loss(jnp.asarray(exact[ok]), jnp.asarray(xyY[ok]))
+    assert float(value) < 1e-6
+
+
+def test_round_trip_term_in_the_training_loss():
+    config = _config(delta_e_weight=0.5)
+    pred = np.array([0.5, 0.5, 0.2, 0.7])  # 5R 5/10
+    from munsell_jax.renotation import munsell_to_xyY
+
+    xyY = np.asarray(munsell_to_xyY(np.array([5.0, 5.0, 10.0, 7.0])))
+    batch = list(_batch(np.array([pred])))
+    batch[0] = jnp.asarray(xyY[None], jnp.float32)
+    loss, terms = make_loss_fn(config)(Trainable(_Constant(pred)), tuple(batch))
+    assert terms.shape == (5,) and float(terms[-1]) < 1e-3  # decoded exactly: no round-trip error
+    with pytest.raises(ValueError, match="xyY -> Munsell"):
+        bad = _config(delta_e_weight=1.0)
+        bad.direction = "to_xyY"
+        make_loss_fn(bad)
