@@ -309,6 +309,18 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ship(args: argparse.Namespace) -> int:
+    import jax
+
+    jax.config.update("jax_enable_x64", True)
+    from munsell_jax.export import ship
+
+    folder = ship(args.run, args.name, results=args.results)
+    metrics = json.loads((folder / "metrics.json").read_text())
+    print(f"shipped {folder}: REAL mean CIEDE2000 {metrics['real']['delta_e_mean']:.3f}")
+    return 0
+
+
 def _architectures(args: argparse.Namespace) -> int:
     from munsell_jax.nn import architectures_table
 
@@ -413,6 +425,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("path", help="run directory or model folder")
     export.set_defaults(func=_export)
+
+    ship_parser = commands.add_parser(
+        "ship",
+        help="copy a finished run to results/<direction>/NAME, export ONNX and evaluate it",
+    )
+    ship_parser.add_argument("run", help="the run directory")
+    ship_parser.add_argument("name", help="folder name under results/<direction>/")
+    ship_parser.add_argument("--results", default="results", help="results folder")
+    ship_parser.set_defaults(func=_ship)
 
     report = commands.add_parser(
         "report",

@@ -33,6 +33,7 @@ __all__ = [
     "export",
     "load_model",
     "parity",
+    "ship",
     "predict_function",
     "sample_inputs",
 ]
@@ -219,3 +220,26 @@ def approximator(name: str | Path = "to_xyY/approximator") -> Callable[[jax.Arra
     if config.direction != "to_xyY":
         raise ValueError(f"{path} is a {config.direction} model, not Munsell -> xyY")
     return predict_function(model, config)
+
+
+def ship(run: str | Path, name: str, *, results: str | Path = "results") -> Path:
+    """Copy a finished run into ``results/<direction>/<name>`` per the shipped-model
+    contract (config, training log, best checkpoint), export ``model.onnx`` and
+    evaluate it (``metrics.json`` with the ONNX timings). Returns the folder."""
+    import json
+    import shutil
+
+    from munsell_jax.evaluate import evaluate_run
+
+    run = Path(run)
+    direction = json.loads((run / "config.json").read_text())["direction"]
+    folder = Path(results) / direction / name
+    if folder.exists():
+        shutil.rmtree(folder)
+    (folder / "checkpoints").mkdir(parents=True)
+    shutil.copy(run / "config.json", folder / "config.json")
+    shutil.copy(run / "metrics.jsonl", folder / "metrics.jsonl")
+    shutil.copytree(run / "checkpoints" / "best", folder / "checkpoints" / "best")
+    export(folder)
+    evaluate_run(folder)
+    return folder

@@ -107,3 +107,20 @@ def test_cli_and_loader_agree(runs):
         load_model(runs["to_xyY"], backend="tflite")
     with pytest.raises(FileNotFoundError, match="no model"):
         load_model("from_xyY/nothing")
+
+
+def test_ship_makes_a_contract_folder(runs, tmp_path):
+    import json
+
+    from munsell_jax.export import ship
+
+    folder = ship(runs["to_xyY"], "tiny", results=tmp_path)
+    assert folder == tmp_path / "to_xyY" / "tiny"
+    for name in ("model.onnx", "metrics.json", "config.json", "metrics.jsonl", "evaluation.npz"):
+        assert (folder / name).exists(), name
+    metrics = json.loads((folder / "metrics.json").read_text())
+    assert metrics["onnx_ms_per_sample_batch_2734"] > 0 and metrics["real"]["n"] == 2_734
+    x = np.array([[5.0, 5.0, 10.0, 7.0]], np.float32)
+    np.testing.assert_allclose(
+        load_model(folder)(x), load_model(folder, backend="onnx")(x), atol=1e-5
+    )
