@@ -344,7 +344,7 @@ def load_model(
     EMA in the run, the EMA parameters are loaded (as evaluation uses them).
     The model is in evaluation mode (BatchNorm running statistics, no dropout).
     """
-    workdir = Path(workdir)
+    workdir = Path(workdir).resolve()  # orbax wants absolute paths
     config = ml_collections.ConfigDict(json.loads((workdir / "config.json").read_text()))
     trainable, optimizer, _ = build(config)
     ema = nnx.state(trainable.model, nnx.Param) if config.opt.get("ema_decay", 0) > 0 else None
