@@ -183,14 +183,20 @@ def _comparison(colour_forward: float, colour_inverse: float) -> None:
         return
     shipped = [p.parent for p in sorted(results.glob("*/*/config.json"))]
     if shipped:
-        from munsell_jax.evaluate import evaluate_run
+        import json
 
-        print(f"\nEvaluating {len(shipped)} shipped model(s) on the REAL colours:")
+        from munsell_jax.evaluate import evaluate, model_predictor
+        from munsell_jax.train import load_model
+
+        print(f"\nEvaluating {len(shipped)} shipped model(s) now, beside their committed figures:")
         for path in shipped:
-            metrics = evaluate_run(path)
+            model, config = load_model(path)
+            metrics, _ = evaluate(config.direction, model_predictor(model, config), timing=False)
+            committed = json.loads((path / "metrics.json").read_text())["real"]["delta_e_mean"]
             print(
-                f"  {path.parent.name}/{path.name}: mean CIEDE2000 "
-                f"{metrics['real']['delta_e_mean']:.3f}"
+                f"  {path.parent.name}/{path.name}: mean CIEDE2000 on REAL "
+                f"{metrics['real']['delta_e_mean']:.4f} (committed {committed:.4f}), "
+                f"generalisation {metrics['generalisation']['delta_e_mean']:.4f}"
             )
     print(
         "\nComparison on the 2,734 REAL colours (results/README.md; colour-science's own "
