@@ -180,7 +180,7 @@ def parity(path: str | Path, *, n: int = 10_000) -> dict:
     value 10, chroma 50, xyY 1) and the number of differing hue codes."""
     import json
 
-    path = Path(path)
+    path = _resolve(path)
     direction = json.loads((path / "config.json").read_text())["direction"]
     jax_predict, onnx_predict = load_model(path), load_model(path, backend="onnx")
     inputs = sample_inputs(direction, n)

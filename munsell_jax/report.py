@@ -96,7 +96,8 @@ def markdown_tables(collected: dict[str, list[dict]]) -> str:
             if not isinstance(general, dict):
                 general = {}
             cells = [
-                f"`{m.get('name')}` {html.escape(str(m.get('architecture', '')))}",
+                f"`{m.get('name')}` {html.escape(str(m.get('architecture', '')))}"
+                + (f" ({m['encoding']})" if m.get("encoding") not in (None, "regression") else ""),
                 str(m.get("data", "-")),
                 f"{m['parameters']:,}" if m.get("parameters") else "-",
                 _f(real.get("delta_e_mean")),
