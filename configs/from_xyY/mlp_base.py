@@ -4,8 +4,10 @@ r"""MLP (base), xyY -> Munsell: a plain MLP 3-128-256-128-4 (the published base-
         --workdir runs/from_xyY/mlp_base
 
 Data: grid sampler, 500,000 exact pairs (90/10 train/validation).
-Delta-E on REAL and wall time: not trained to completion yet (issue 9);
-training throughput on CPU is in the README (benchmarks/bench_train.py).
+Reached (results/from_xyY/mlp_base): mean CIEDE2000 3.04 on REAL (616 hue-family errors),
+200 epochs, 16 min on the 2-core CPU. With --config.encoding=cartesian
+--config.opt.epochs=150 (results/from_xyY/mlp_base_cartesian): 0.436, 14 min, 1.27 us/sample
+in onnxruntime.
 """
 
 from munsell_jax.train import default_config

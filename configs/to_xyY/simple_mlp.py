@@ -4,8 +4,8 @@ r"""Simple MLP, Munsell -> xyY: a plain MLP 4-128-256-128-3.
         --workdir runs/to_xyY/simple_mlp
 
 Data: forward sampler, 200,000 exact pairs (90/10 train/validation).
-Delta-E on REAL and wall time: not trained to completion yet (issue 9);
-training throughput on CPU is in the README (benchmarks/bench_train.py).
+Reached (results/to_xyY/simple_mlp): mean CIEDE2000 0.637 on REAL, 200 epochs, 6 min on the
+2-core CPU, 3.7 us/sample in onnxruntime.
 """
 
 from munsell_jax.train import default_config
