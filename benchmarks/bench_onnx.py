@@ -15,21 +15,10 @@ from __future__ import annotations
 import argparse
 import json
 import tempfile
-import time
 from pathlib import Path
 
 import jax
 import numpy as np
-
-
-def _best(function, inputs, repeats: int) -> float:
-    jax.block_until_ready(function(inputs))
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        jax.block_until_ready(function(inputs))
-        best = min(best, time.perf_counter() - start)
-    return best / len(inputs)
 
 
 def _fresh_run(root: Path, direction: str, architecture: str) -> Path:
@@ -61,7 +50,7 @@ def main() -> None:
 
     from colour.notation.munsell import munsell_specification_to_xyY, xyY_to_munsell_specification
 
-    from munsell_jax.demo import real_colours, time_colour
+    from munsell_jax.demo import real_colours, time_colour, time_jax
     from munsell_jax.export import export, load_model
     from munsell_jax.inverse import xyY_to_munsell
     from munsell_jax.notation import to_colour_specification
@@ -102,10 +91,10 @@ def main() -> None:
         onnx_run, jax_run = load_model(folder, backend="onnx"), load_model(folder)
         x = inputs[direction]
         t = [
-            _best(onnx_run, x, 5),
-            _best(onnx_run, x[:1], 50),
-            _best(jax_run, x, 5),
-            _best(jax_run, x[:1], 50),
+            time_jax(onnx_run, x, repeats=5),
+            time_jax(onnx_run, x[:1], repeats=50),
+            time_jax(jax_run, x, repeats=5),
+            time_jax(jax_run, x[:1], repeats=50),
         ]
         print(
             f"| {config.get('architecture', folder.name)} | {direction} | "

@@ -117,7 +117,7 @@ def evaluate_baselines(out: str | Path = "results", *, timing: bool = True) -> l
     and ``evaluation.npz``."""
     import time
 
-    from munsell_jax.evaluate import _git_commit, evaluate
+    from munsell_jax.evaluate import _git_commit, evaluate, write_results
 
     seen = real_seen()
     written = [_evaluate_exact(out, direction, timing=timing) for direction in DIRECTIONS]
@@ -139,7 +139,7 @@ def evaluate_baselines(out: str | Path = "results", *, timing: bool = True) -> l
                 "git_commit": _git_commit(),
                 **metrics,
             }
-            _write(Path(out) / direction / kind, metrics, rows)
+            write_results(Path(out) / direction / kind, metrics, rows)
             print(
                 f"{direction} {kind}: REAL mean Delta-E {metrics['real']['delta_e_mean']:.3f}, "
                 f"generalisation {metrics['generalisation']['delta_e_mean']:.3f}"
@@ -148,22 +148,11 @@ def evaluate_baselines(out: str | Path = "results", *, timing: bool = True) -> l
     return written
 
 
-def _write(folder: Path, metrics: dict, rows: dict) -> None:
-    import json
-
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
-    np.savez_compressed(
-        folder / "evaluation.npz",
-        **{f"{s}_{k}": np.asarray(v, np.float32) for s, r in rows.items() for k, v in r.items()},
-    )
-
-
 def _evaluate_exact(out, direction: str, *, timing: bool) -> dict:
     """The exact engine as a reference row (``exact``): the batched inverse, or the forward."""
     import jax
 
-    from munsell_jax.evaluate import _git_commit, evaluate
+    from munsell_jax.evaluate import _git_commit, evaluate, write_results
     from munsell_jax.inverse import xyY_to_munsell
     from munsell_jax.renotation import munsell_to_xyY
 
@@ -184,7 +173,7 @@ def _evaluate_exact(out, direction: str, *, timing: bool) -> dict:
         "git_commit": _git_commit(),
         **metrics,
     }
-    _write(Path(out) / direction / "exact", metrics, rows)
+    write_results(Path(out) / direction / "exact", metrics, rows)
     print(f"{direction} exact: REAL mean Delta-E {metrics['real']['delta_e_mean']:.2e}")
     return metrics
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 import functools
 import json
 import subprocess
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
@@ -34,6 +33,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from munsell_jax.colorimetry import delta_E_CIE2000, xyY_to_Lab
+from munsell_jax.demo import time_jax
 from munsell_jax.encoding import astm_hue
 from munsell_jax.renotation import maximum_chroma, munsell_to_xyY, renotation_valid
 
@@ -44,6 +44,7 @@ __all__ = [
     "evaluation_sets",
     "project_into_data",
     "protocol",
+    "write_results",
 ]
 
 GENERALISATION_SEED = 20_261_123
@@ -189,16 +190,6 @@ def protocol(direction: str, prediction: np.ndarray, colours: EvaluationSet) -> 
     return metrics, {"delta_e": delta_e, "prediction": prediction, "projected": projected}
 
 
-def _seconds_per_sample(predict: Callable, inputs: np.ndarray, repeats: int = 5) -> float:
-    jax.block_until_ready(predict(inputs))  # compile / warm up
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        jax.block_until_ready(predict(inputs))
-        best = min(best, time.perf_counter() - start)
-    return best / len(inputs)
-
-
 def evaluate(
     direction: str,
     predict: Callable[[np.ndarray], np.ndarray],
@@ -220,31 +211,30 @@ def evaluate(
     if timing:
         inputs = evaluation_sets()["real"]
         inputs = inputs.xyY if direction == "from_xyY" else inputs.specification
-        metrics["ms_per_sample_batch_2734"] = 1e3 * _seconds_per_sample(predict, inputs)
-        metrics["ms_per_sample_batch_1"] = 1e3 * _seconds_per_sample(predict, inputs[:1], 20)
+        metrics["ms_per_sample_batch_2734"] = 1e3 * time_jax(predict, inputs)
+        metrics["ms_per_sample_batch_1"] = 1e3 * time_jax(predict, inputs[:1], repeats=20)
     return metrics, rows
 
 
 def model_predictor(model, config) -> Callable[[np.ndarray], jax.Array]:
-    """A jitted raw-in, raw-out predictor for a trained model and its config."""
-    from flax import nnx
+    """A jitted raw-in, raw-out predictor for a trained model and its config
+    (``export.predict_function``, the function the ONNX file is made from)."""
+    from munsell_jax.export import predict_function
 
-    from munsell_jax.encoding import decode
-    from munsell_jax.train import SPEC_SCALE, _encoding
+    predict = jax.jit(predict_function(model, config))
+    return lambda inputs: predict(jnp.asarray(inputs, jnp.float32))
 
-    graphdef, state = nnx.split(model)
-    enc = _encoding(config)
-    scale = jnp.asarray(SPEC_SCALE, jnp.float32)
 
-    @jax.jit
-    def predict(inputs):
-        model = nnx.merge(graphdef, state)
-        x = jnp.asarray(inputs, jnp.float32)
-        if config.direction == "from_xyY":
-            return decode(enc, model(x))
-        return model(x / scale)
-
-    return predict
+def write_results(folder: str | Path, metrics: dict, rows: dict) -> None:
+    """``folder/metrics.json`` and ``folder/evaluation.npz`` (``rows[set][name]``
+    saved as ``<set>_<name>``, float32): what ``munsell-jax report`` reads."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+    np.savez_compressed(
+        folder / "evaluation.npz",
+        **{f"{s}_{k}": np.asarray(v, np.float32) for s, r in rows.items() for k, v in r.items()},
+    )
 
 
 def _git_commit() -> str | None:
@@ -278,8 +268,8 @@ def evaluate_run(path: str | Path, *, timing: bool = True) -> dict:
         inputs = (real.xyY if config.direction == "from_xyY" else real.specification).astype(
             np.float32
         )
-        metrics["onnx_ms_per_sample_batch_2734"] = 1e3 * _seconds_per_sample(run, inputs)
-        metrics["onnx_ms_per_sample_batch_1"] = 1e3 * _seconds_per_sample(run, inputs[:1], 20)
+        metrics["onnx_ms_per_sample_batch_2734"] = 1e3 * time_jax(run, inputs)
+        metrics["onnx_ms_per_sample_batch_1"] = 1e3 * time_jax(run, inputs[:1], repeats=20)
     training = (
         [json.loads(line) for line in (path / "metrics.jsonl").read_text().splitlines()]
         if (path / "metrics.jsonl").exists()
@@ -301,9 +291,5 @@ def evaluate_run(path: str | Path, *, timing: bool = True) -> dict:
         "git_commit": _git_commit(),
         **metrics,
     }
-    (path / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
-    np.savez_compressed(
-        path / "evaluation.npz",
-        **{f"{s}_{k}": np.asarray(v, np.float32) for s, r in rows.items() for k, v in r.items()},
-    )
+    write_results(path, metrics, rows)
     return metrics

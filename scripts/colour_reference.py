@@ -83,7 +83,7 @@ def main() -> None:
     import jax
 
     jax.config.update("jax_enable_x64", True)
-    from munsell_jax.evaluate import _git_commit, evaluation_sets, protocol
+    from munsell_jax.evaluate import _git_commit, evaluation_sets, protocol, write_results
 
     sets = evaluation_sets()
     if args.retime:
@@ -134,14 +134,7 @@ def main() -> None:
                 metrics["ms_per_sample_batch_1"] = 1e3 * seconds
                 metrics["ms_per_sample_batch_2734"] = 1e3 * seconds
         folder = Path(args.out) / direction / "colour-science"
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
-        np.savez_compressed(
-            folder / "evaluation.npz",
-            **{
-                f"{s}_{k}": np.asarray(v, np.float32) for s, r in rows.items() for k, v in r.items()
-            },
-        )
+        write_results(folder, metrics, rows)
         print(f"wrote {folder / 'metrics.json'}: {json.dumps(metrics['real'])}")
 
 
