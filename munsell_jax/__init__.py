@@ -1,29 +1,64 @@
 """munsell_jax: exact, differentiable CIE xyY <-> Munsell renotation and colour losses in JAX.
 
-The flat public API. Arrays are ``[..., C]`` and broadcast over leading axes;
-options are keyword-only. Conventions are colour-science's (see the README):
-specifications ``[hue, value, chroma, code]`` with code 1=B ... 10=PB, greys
-with chroma 0; xyY under illuminant C with Y in [0, 1].
+The flat public API. Arrays are ``[..., C]`` and broadcast over leading axes
+(``[B, H, W, 3]`` images included); options are keyword-only; random keys,
+where a function takes one, come first and are named ``key``. Conventions are
+colour-science's (see the README): specifications ``[hue, value, chroma,
+code]`` with code 1=B ... 10=PB, greys with chroma 0; xyY under illuminant C
+with Y in [0, 1]; sRGB gamma-encoded in [0, 1] with its own white, D65.
+
+- conversions and Delta-E: ``munsell_jax.colorimetry`` (xyY, XYZ, Lab, LCHab,
+  sRGB, linear RGB, HSV; CIE 1976/1994/2000);
+- Munsell: ``munsell_to_xyY`` (exact forward), ``xyY_to_munsell`` (solver),
+  ``load_model`` (shipped learned converters), notation helpers;
+- colour losses for any JAX model: ``munsell_jax.losses`` (``delta_e_loss``,
+  ``munsell_delta_e_loss``, ``charbonnier_loss``, ``ab_huber_loss``,
+  ``hsv_loss``, ``colour_histogram_loss``, ``colour_diversity_loss``,
+  ``frequency_loss``, ``UncertaintyWeighting``).
 """
 
 from munsell_jax.colorimetry import (
+    HSV_to_RGB,
     ILLUMINANT_C_xy,
     ILLUMINANT_D65_xy,
     Lab_to_LCHab,
+    Lab_to_sRGB,
     Lab_to_xyY,
     Lab_to_XYZ,
     LCHab_to_Lab,
+    RGB_to_HSV,
     XYZ_to_Lab,
+    XYZ_to_linear_RGB,
+    XYZ_to_sRGB,
     XYZ_to_xyY,
     delta_E_CIE1976,
     delta_E_CIE1994,
     delta_E_CIE2000,
     delta_E_loss,
+    linear_RGB_to_sRGB,
+    linear_RGB_to_XYZ,
+    sRGB_to_Lab,
+    sRGB_to_linear_RGB,
+    sRGB_to_XYZ,
     xyY_to_Lab,
     xyY_to_XYZ,
 )
 from munsell_jax.export import load_model
 from munsell_jax.inverse import InverseResult, xyY_to_munsell
+from munsell_jax.losses import (
+    UncertaintyWeighting,
+    ab_huber_loss,
+    charbonnier_loss,
+    colour_diversity_loss,
+    colour_histogram_loss,
+    delta_e,
+    delta_e_loss,
+    frequency_loss,
+    hsv_loss,
+    munsell_delta_e,
+    munsell_delta_e_loss,
+    soft_histogram,
+)
 from munsell_jax.notation import (
     HUE_FAMILIES,
     family_code,
@@ -47,6 +82,7 @@ from munsell_jax.renotation import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "HSV_to_RGB",
     "HUE_FAMILIES",
     "ILLUMINANT_C_xy",
     "ILLUMINANT_D65_xy",
@@ -54,26 +90,47 @@ __all__ = [
     "LCHab_to_Lab",
     "Lab_to_LCHab",
     "Lab_to_XYZ",
+    "Lab_to_sRGB",
     "Lab_to_xyY",
+    "RGB_to_HSV",
+    "UncertaintyWeighting",
     "XYZ_to_Lab",
+    "XYZ_to_linear_RGB",
+    "XYZ_to_sRGB",
     "XYZ_to_xyY",
+    "ab_huber_loss",
+    "charbonnier_loss",
+    "colour_diversity_loss",
+    "colour_histogram_loss",
     "delta_E_CIE1976",
     "delta_E_CIE1994",
     "delta_E_CIE2000",
     "delta_E_loss",
+    "delta_e",
+    "delta_e_loss",
     "family_code",
     "family_name",
     "format_munsell",
+    "frequency_loss",
     "from_colour_specification",
+    "hsv_loss",
     "is_grey",
+    "linear_RGB_to_XYZ",
+    "linear_RGB_to_sRGB",
     "load_model",
     "luminance_to_value",
     "maximum_chroma",
+    "munsell_delta_e",
+    "munsell_delta_e_loss",
     "munsell_to_xyY",
     "normalise_specification",
     "parse_munsell",
     "parse_munsell_array",
     "renotation_valid",
+    "sRGB_to_Lab",
+    "sRGB_to_XYZ",
+    "sRGB_to_linear_RGB",
+    "soft_histogram",
     "to_colour_specification",
     "value_to_luminance",
     "xyY_to_Lab",

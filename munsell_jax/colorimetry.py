@@ -1,9 +1,12 @@
-"""CIE colorimetry in JAX: xyY, XYZ, CIE L*a*b*, LCHab and Delta-E.
+"""CIE colorimetry in JAX: xyY, XYZ, CIE L*a*b*, LCHab, sRGB, HSV and Delta-E.
 
 Pure ``jnp`` ports of colour-science 0.4.7's ``xyY_to_XYZ``, ``XYZ_to_xyY``,
-``XYZ_to_Lab``, ``Lab_to_XYZ``, ``Lab_to_LCHab``, ``LCHab_to_Lab`` and
-``delta_E_CIE1976`` / ``delta_E_CIE1994`` / ``delta_E_CIE2000``, with the same
-argument order, units and formulas, so that every number compares 1:1.
+``XYZ_to_Lab``, ``Lab_to_XYZ``, ``Lab_to_LCHab``, ``LCHab_to_Lab``,
+``delta_E_CIE1976`` / ``delta_E_CIE1994`` / ``delta_E_CIE2000``, the sRGB
+transfer functions (``cctf_decoding`` / ``cctf_encoding``), ``sRGB_to_XYZ`` /
+``XYZ_to_sRGB`` and ``RGB_to_HSV`` / ``HSV_to_RGB``, with the same units and
+formulas, so that every number compares 1:1. ``sRGB_to_Lab`` and
+``Lab_to_sRGB`` compose them for image losses.
 
 Conventions:
 
@@ -37,8 +40,13 @@ Deliberate differences from colour-science 0.4.7 (all at degenerate inputs):
   in exact arithmetic) always takes the ``|h'_2 - h'_1| <= 180`` branch, as in
   Sharma et al.'s test pairs 10 and 14; colour decides with its float64
   rounding, which takes the other branch for about 8% of such pairs.
-- The default illuminant is C for every function (colour's ``XYZ_to_Lab`` and
-  ``Lab_to_XYZ`` default to D65).
+- The default illuminant is C for every xyY/XYZ/Lab function (colour's
+  ``XYZ_to_Lab`` and ``Lab_to_XYZ`` default to D65). The sRGB functions
+  default to D65, sRGB's own white, as colour's do: ``sRGB_to_XYZ`` gives
+  D65-relative XYZ and ``sRGB_to_Lab`` Lab relative to the D65 white; pass
+  ``illuminant=ILLUMINANT_C_xy`` to meet Munsell colours (CAT02 adaptation).
+- ``HSV_to_RGB`` wraps hues outside [0, 1) (period 1); colour clips them to
+  the first or last sector.
 - ``delta_E_CIE2000`` takes the parametric factors ``kL``, ``kC`` and ``kH``;
   colour's ``textiles=True`` is ``kL=2``.
 """
@@ -49,21 +57,32 @@ import math
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax.typing import ArrayLike
 
 __all__ = [
+    "HSV_to_RGB",
     "ILLUMINANT_C_xy",
     "ILLUMINANT_D65_xy",
     "LCHab_to_Lab",
     "Lab_to_LCHab",
     "Lab_to_XYZ",
+    "Lab_to_sRGB",
     "Lab_to_xyY",
+    "RGB_to_HSV",
     "XYZ_to_Lab",
+    "XYZ_to_linear_RGB",
+    "XYZ_to_sRGB",
     "XYZ_to_xyY",
     "delta_E_CIE1976",
     "delta_E_CIE1994",
     "delta_E_CIE2000",
     "delta_E_loss",
+    "linear_RGB_to_XYZ",
+    "linear_RGB_to_sRGB",
+    "sRGB_to_Lab",
+    "sRGB_to_XYZ",
+    "sRGB_to_linear_RGB",
     "xyY_to_Lab",
     "xyY_to_XYZ",
 ]
@@ -537,5 +556,294 @@ def delta_E_loss(pred_xyY: ArrayLike, target_xyY: ArrayLike) -> jax.Array:
       Scalar mean Delta E00 of ``xyY_to_Lab`` of the two (relative to the
       illuminant C white). Gradients are finite everywhere, including black
       (Y = 0), ``y = 0``, greys and identical colours.
+
+    ``munsell_jax.losses.delta_e_loss`` is the general form (CIE 1976/1994/2000;
+    xyY, XYZ, Lab or sRGB inputs; mean, sum or per-colour).
     """
     return jnp.mean(delta_E_CIE2000(xyY_to_Lab(pred_xyY), xyY_to_Lab(target_xyY)))
+
+
+# --- RGB: sRGB, linear RGB, HSV ---------------------------------------------------
+#
+# sRGB is defined relative to D65 (IEC 61966-2-1), not to the renotation's
+# illuminant C: ``sRGB_to_XYZ`` gives D65-relative XYZ unless asked for another
+# white, in which case the XYZ are adapted with CAT02 exactly as colour-science's
+# ``sRGB_to_XYZ(RGB, illuminant=...)`` does.
+
+# IEC 61966-2-1's published 4-decimal matrices, which colour-science 0.4.7 uses
+# (RGB_COLOURSPACE_sRGB.matrix_RGB_to_XYZ / matrix_XYZ_to_RGB). They are each
+# other's inverse only to about 1e-4, so sRGB -> XYZ -> sRGB returns the input
+# to about 1e-4 rather than to rounding; matching colour 1:1 is the point.
+_SRGB_RGB_TO_XYZ = (
+    (0.4124, 0.3576, 0.1805),
+    (0.2126, 0.7152, 0.0722),
+    (0.0193, 0.1192, 0.9505),
+)
+_SRGB_XYZ_TO_RGB = (
+    (3.2406, -1.5372, -0.4986),
+    (-0.9689, 1.8758, 0.0415),
+    (0.0557, -0.2040, 1.0570),
+)
+# CAT02 (CIECAM02's chromatic adaptation transform), colour's default.
+_CAT02 = (
+    (0.7328, 0.4296, -0.1624),
+    (-0.7036, 1.6975, 0.0061),
+    (0.0030, 0.0136, 0.9834),
+)
+# Where the sRGB transfer function changes from linear to a power: 0.0031308 in
+# linear light, 12.92 times that (0.0404499) in the encoded signal (colour's
+# eotf_sRGB uses this product, not the rounded 0.04045 of the standard's text).
+_SRGB_LINEAR_KNEE = 0.0031308
+_SRGB_ENCODED_KNEE = 12.92 * _SRGB_LINEAR_KNEE
+
+
+def _matmul_3x3(M: jax.Array, x: jax.Array) -> jax.Array:
+    """``M @ x`` over the last axis; ``M`` is ``[..., 3, 3]`` and broadcasts."""
+    return jnp.matmul(M, x[..., None])[..., 0]
+
+
+def _is_d65(illuminant) -> bool:
+    """Whether ``illuminant`` is the sRGB white itself (then no adaptation is needed)."""
+    if isinstance(illuminant, (tuple, list)):
+        return tuple(float(v) for v in illuminant) == ILLUMINANT_D65_xy
+    return False
+
+
+def _cat02(source: ArrayLike, target: ArrayLike, dtype) -> jax.Array:
+    """``[..., 3, 3]`` von Kries CAT02 matrix from white ``source`` to white ``target``.
+
+    colour's ``matrix_chromatic_adaptation_VonKries``: ``inv(M) diag(LMS_t / LMS_s) M``.
+    """
+    M = jnp.asarray(_CAT02, dtype)
+    LMS_s = _matmul_3x3(M, jnp.stack(_white_point_XYZ(source, dtype), axis=-1))
+    LMS_t = _matmul_3x3(M, jnp.stack(_white_point_XYZ(target, dtype), axis=-1))
+    D = LMS_t / LMS_s  # a white point's cone responses are all positive
+    return jnp.asarray(np.linalg.inv(np.asarray(_CAT02)), dtype) @ (D[..., :, None] * M)
+
+
+def sRGB_to_linear_RGB(RGB: ArrayLike) -> jax.Array:
+    """sRGB decoding (IEC 61966-2-1 EOTF): gamma-encoded sRGB -> linear light.
+
+    As colour's ``cctf_decoding(RGB, "sRGB")``.
+
+    Args:
+      RGB: ``[..., C]`` (usually ``C = 3``) encoded values, 0 black, 1 the
+        display's white. Scale 8-bit images by 1/255 first.
+
+    Returns:
+      Same shape, linear values (1 in gives 1). Below the knee 0.0404 (and for
+      any negative value) the curve is the line ``RGB / 12.92``; above it
+      ``((RGB + 0.055) / 1.055) ** 2.4``, continued beyond 1 unclipped.
+      Gradients are finite everywhere: the power's argument is replaced by 1 off
+      its own branch (double where), since a negative base would give NaN there.
+    """
+    RGB = _as_float(RGB)
+    power = RGB > _SRGB_ENCODED_KNEE
+    base = jnp.where(power, (RGB + 0.055) / 1.055, 1.0)
+    return jnp.where(power, base**2.4, RGB / 12.92)
+
+
+def linear_RGB_to_sRGB(RGB: ArrayLike) -> jax.Array:
+    """sRGB encoding (inverse EOTF): linear light -> gamma-encoded sRGB.
+
+    As colour's ``cctf_encoding(RGB, "sRGB")``.
+
+    Args:
+      RGB: ``[..., C]`` linear values, 0 black, 1 white.
+
+    Returns:
+      Same shape, encoded values: ``12.92 RGB`` up to 0.0031308 (and for any
+      negative value), ``1.055 RGB ** (1 / 2.4) - 0.055`` above, continued
+      beyond 1 unclipped. The power's derivative is infinite at 0, so its
+      argument is replaced by 1 off its own branch (double where): gradients
+      stay finite at black and below.
+    """
+    RGB = _as_float(RGB)
+    power = RGB > _SRGB_LINEAR_KNEE
+    base = jnp.where(power, RGB, 1.0)
+    return jnp.where(power, 1.055 * base ** (1 / 2.4) - 0.055, 12.92 * RGB)
+
+
+def linear_RGB_to_XYZ(RGB: ArrayLike, *, illuminant: ArrayLike = ILLUMINANT_D65_xy) -> jax.Array:
+    """Linear sRGB -> CIE XYZ.
+
+    As colour's ``RGB_to_XYZ(RGB, "sRGB", illuminant)`` without decoding.
+
+    Args:
+      RGB: ``[..., 3]`` linear sRGB, white ``[1, 1, 1]``; any real values (wide
+        gamut colours have negative components).
+      illuminant: ``[..., 2]`` xy white the XYZ should be relative to. The
+        default, D65, is sRGB's own white: no adaptation. Any other white
+        (e.g. ``ILLUMINANT_C_xy`` to compare with Munsell colours) adapts the
+        XYZ with CAT02, as colour does.
+
+    Returns:
+      ``[..., 3]`` XYZ, Y in [0, 1] for RGB in [0, 1] (white: Y = 1).
+    """
+    RGB = _as_float(RGB)
+    _check_triplets(RGB, "RGB")
+    M = jnp.asarray(_SRGB_RGB_TO_XYZ, RGB.dtype)
+    if not _is_d65(illuminant):
+        M = _cat02(ILLUMINANT_D65_xy, illuminant, RGB.dtype) @ M
+    return _matmul_3x3(M, RGB)
+
+
+def XYZ_to_linear_RGB(XYZ: ArrayLike, *, illuminant: ArrayLike = ILLUMINANT_D65_xy) -> jax.Array:
+    """CIE XYZ -> linear sRGB, as colour's ``XYZ_to_RGB(XYZ, "sRGB", illuminant)``.
+
+    Args:
+      XYZ: ``[..., 3]`` tristimulus values, Y in [0, 1].
+      illuminant: ``[..., 2]`` xy white of ``XYZ``; D65 (the default) needs no
+        adaptation, any other is adapted to D65 with CAT02 first.
+
+    Returns:
+      ``[..., 3]`` linear RGB, unclipped: colours outside the sRGB gamut have
+      components below 0 or above 1.
+    """
+    XYZ = _as_float(XYZ)
+    _check_triplets(XYZ, "XYZ")
+    M = jnp.asarray(_SRGB_XYZ_TO_RGB, XYZ.dtype)
+    if not _is_d65(illuminant):
+        M = M @ _cat02(illuminant, ILLUMINANT_D65_xy, XYZ.dtype)
+    return _matmul_3x3(M, XYZ)
+
+
+def sRGB_to_XYZ(RGB: ArrayLike, *, illuminant: ArrayLike = ILLUMINANT_D65_xy) -> jax.Array:
+    """Gamma-encoded sRGB -> CIE XYZ, as colour's ``sRGB_to_XYZ(RGB, illuminant)``.
+
+    Args:
+      RGB: ``[..., 3]`` sRGB in [0, 1]; values outside are decoded by the
+        continued transfer curve (see ``sRGB_to_linear_RGB``).
+      illuminant: ``[..., 2]`` xy white of the result; default D65 (sRGB's
+        own). Pass ``ILLUMINANT_C_xy`` for XYZ comparable with Munsell colours
+        (CAT02 adaptation).
+
+    Returns:
+      ``[..., 3]`` XYZ, Y in [0, 1]; white ``[1, 1, 1]`` gives D65's
+      ``[0.9505, 1.0, 1.089]``, black gives 0.
+    """
+    return linear_RGB_to_XYZ(sRGB_to_linear_RGB(RGB), illuminant=illuminant)
+
+
+def XYZ_to_sRGB(XYZ: ArrayLike, *, illuminant: ArrayLike = ILLUMINANT_D65_xy) -> jax.Array:
+    """CIE XYZ -> gamma-encoded sRGB, as colour's ``XYZ_to_sRGB(XYZ, illuminant)``.
+
+    Args:
+      XYZ: ``[..., 3]`` tristimulus values, Y in [0, 1].
+      illuminant: ``[..., 2]`` xy white of ``XYZ``; default D65. Munsell xyY
+        are relative to illuminant C: ``XYZ_to_sRGB(xyY_to_XYZ(xyY),
+        illuminant=ILLUMINANT_C_xy)`` shows them as on an sRGB display.
+
+    Returns:
+      ``[..., 3]`` sRGB, unclipped (clip to [0, 1] for display): out-of-gamut
+      colours give values below 0 or above 1.
+    """
+    return linear_RGB_to_sRGB(XYZ_to_linear_RGB(XYZ, illuminant=illuminant))
+
+
+def sRGB_to_Lab(RGB: ArrayLike, *, illuminant: ArrayLike = ILLUMINANT_D65_xy) -> jax.Array:
+    """Gamma-encoded sRGB -> CIE L*a*b*.
+
+    ``XYZ_to_Lab(sRGB_to_XYZ(RGB, illuminant=w), illuminant=w)``. Unlike the
+    xyY/XYZ functions of this module (illuminant C, the Munsell convention),
+    the default white here is D65, sRGB's own, as in image work (colour's
+    ``XYZ_to_Lab(sRGB_to_XYZ(RGB))``; also skimage's ``rgb2lab``).
+
+    Args:
+      RGB: ``[..., 3]`` sRGB in [0, 1] (outside: see ``sRGB_to_linear_RGB``).
+      illuminant: ``[..., 2]`` xy reference white (CAT02-adapted from D65).
+
+    Returns:
+      ``[..., 3]`` L* in [0, 100] (white 100, black 0), a*, b* about
+      [-87, 99] for the sRGB gamut. Gradients are finite at black, white and
+      greys.
+    """
+    return XYZ_to_Lab(sRGB_to_XYZ(RGB, illuminant=illuminant), illuminant=illuminant)
+
+
+def Lab_to_sRGB(Lab: ArrayLike, *, illuminant: ArrayLike = ILLUMINANT_D65_xy) -> jax.Array:
+    """CIE L*a*b* -> gamma-encoded sRGB, the inverse of ``sRGB_to_Lab`` (see below).
+
+    Args:
+      Lab: ``[..., 3]`` L* in [0, 100], a*, b*.
+      illuminant: ``[..., 2]`` xy reference white of ``Lab``; default D65.
+
+    Returns:
+      ``[..., 3]`` sRGB, unclipped: Lab colours outside the sRGB gamut give
+      values below 0 or above 1. Round trips return sRGB to about 1e-4 (the
+      standard's two 4-decimal matrices are not exact inverses).
+    """
+    return XYZ_to_sRGB(Lab_to_XYZ(Lab, illuminant=illuminant), illuminant=illuminant)
+
+
+def RGB_to_HSV(RGB: ArrayLike) -> jax.Array:
+    """RGB -> HSV (hexcone), as colour's ``RGB_to_HSV`` and ``colorsys.rgb_to_hsv``.
+
+    Colourspace-agnostic: works on any RGB, usually gamma-encoded sRGB.
+
+    Args:
+      RGB: ``[..., 3]`` in [0, 1].
+
+    Returns:
+      ``[..., 3]`` hue ``H`` in [0, 1) (0 red, 1/3 green, 2/3 blue; periodic),
+      saturation ``S = (max - min) / max`` in [0, 1] and value ``V = max``.
+      Greys (``max = min``, black and white included) have ``H = 0`` and
+      ``S = 0``; black has ``S = 0``. Outside [0, 1] the same formulas apply,
+      as in colour and colorsys (e.g. ``S > 1`` when a component is negative).
+      Gradients are finite everywhere; at greys the hue's gradient is 0, and
+      where two components tie for the maximum it is a subgradient.
+    """
+    RGB = _as_float(RGB)
+    _check_triplets(RGB, "RGB")
+    R, G, B = RGB[..., 0], RGB[..., 1], RGB[..., 2]
+    maximum = jnp.max(RGB, axis=-1)
+    delta = maximum - jnp.min(RGB, axis=-1)
+    # Safe divisions: S divides by max (0 at black) and H by max - min (0 at
+    # every grey); the denominators are replaced before dividing, so the
+    # gradient there is 0 instead of NaN.
+    S = _safe_divide(delta, maximum)
+
+    def d(C):
+        return _safe_divide((maximum - C) / 6 + delta / 2, delta)
+
+    d_R, d_G, d_B = d(R), d(G), d(B)
+    H = d_B - d_G
+    H = jnp.where(maximum == G, 1 / 3 + d_R - d_B, H)
+    H = jnp.where(maximum == B, 2 / 3 + d_G - d_R, H)
+    H = jnp.where(H < 0, H + 1, H)
+    H = jnp.where(H > 1, H - 1, H)
+    H = jnp.where(delta == 0, 0.0, H)
+    return jnp.stack([H, S, maximum], axis=-1)
+
+
+def HSV_to_RGB(HSV: ArrayLike) -> jax.Array:
+    """HSV -> RGB, the inverse of ``RGB_to_HSV`` (as colour's ``HSV_to_RGB``).
+
+    Args:
+      HSV: ``[..., 3]`` hue ``H`` (period 1: values outside [0, 1) are wrapped,
+        where colour clips them to the first or last sector), saturation ``S``
+        and value ``V``, usually in [0, 1].
+
+    Returns:
+      ``[..., 3]`` RGB; in [0, 1] for ``S, V`` in [0, 1]. Differentiable in
+      ``H``, ``S`` and ``V`` (piecewise linear in ``H``).
+    """
+    HSV = _as_float(HSV)
+    _check_triplets(HSV, "HSV")
+    H, S, V = HSV[..., 0], HSV[..., 1], HSV[..., 2]
+    h = 6 * jnp.mod(H, 1.0)
+    i = jnp.clip(jnp.floor(h), 0, 5)  # h rounds up to 6 for H just below 1
+    f = h - i
+    j = V * (1 - S)
+    k = V * (1 - S * f)
+    l = V * (1 - S * (1 - f))
+    # The six sectors of the hexcone, red -> yellow -> green -> cyan -> blue -> magenta.
+    sectors = jnp.stack(
+        [
+            jnp.stack(rgb, axis=-1)
+            for rgb in ((V, l, j), (k, V, j), (j, V, l), (j, k, V), (l, j, V), (V, j, k))
+        ],
+        axis=-2,
+    )
+    index = i.astype(jnp.int32)[..., None, None]
+    return jnp.take_along_axis(sectors, index, axis=-2)[..., 0, :]
