@@ -265,6 +265,8 @@ def _reduce(x: jax.Array, reduction: str) -> jax.Array:
 def _to_Lab(colours, space: str, illuminant) -> jax.Array:
     from munsell_jax import colorimetry
 
+    if space not in SPACES:
+        raise ValueError(f"space must be one of {SPACES}, not {space!r}")
     if space == "Lab":
         return colorimetry._as_float(colours)
     if space == "sRGB":
@@ -273,9 +275,7 @@ def _to_Lab(colours, space: str, illuminant) -> jax.Array:
     white = colorimetry.ILLUMINANT_C_xy if illuminant is None else illuminant
     if space == "xyY":
         return colorimetry.xyY_to_Lab(colours, illuminant=white)
-    if space == "XYZ":
-        return colorimetry.XYZ_to_Lab(colours, illuminant=white)
-    raise ValueError(f"space must be one of {SPACES}, not {space!r}")
+    return colorimetry.XYZ_to_Lab(colours, illuminant=white)
 
 
 def delta_e(
@@ -308,15 +308,15 @@ def delta_e(
     """
     from munsell_jax import colorimetry
 
+    if metric not in METRICS:
+        raise ValueError(f"metric must be one of {METRICS}, not {metric!r}")
     Lab_pred = _to_Lab(pred, space, illuminant)
     Lab_target = _to_Lab(target, space, illuminant)
     if metric == "ciede2000":
         return colorimetry.delta_E_CIE2000(Lab_target, Lab_pred)
     if metric == "cie94":
         return colorimetry.delta_E_CIE1994(Lab_target, Lab_pred)
-    if metric == "cie76":
-        return colorimetry.delta_E_CIE1976(Lab_target, Lab_pred)
-    raise ValueError(f"metric must be one of {METRICS}, not {metric!r}")
+    return colorimetry.delta_E_CIE1976(Lab_target, Lab_pred)
 
 
 def delta_e_loss(
