@@ -34,7 +34,17 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-__all__ = ["ENCODINGS", "Encoding", "astm_hue", "decode", "encode", "get_encoding", "hue_from_astm"]
+__all__ = [
+    "ENCODINGS",
+    "INPUTS",
+    "Encoding",
+    "astm_hue",
+    "decode",
+    "encode",
+    "get_encoding",
+    "hue_from_astm",
+    "specification_inputs",
+]
 
 N_CODES = 10
 
@@ -96,6 +106,41 @@ def hue_from_astm(h):
     code = xp.where(code == 0, 10, code)
     at_zero = hue <= 0
     return xp.where(at_zero, 10.0, hue), xp.where(at_zero, _mod(code, 10, xp) + 1, code)
+
+
+# How a Munsell -> xyY model sees a specification, and the width of each layout.
+INPUTS = {"scaled": 4, "cartesian": 3, "harmonic": 10}
+_HARMONICS = 4
+
+
+def specification_inputs(spec, inputs: str = "scaled"):
+    """Specifications ``[..., 4]`` -> a Munsell -> xyY network's inputs (jit/ONNX-safe).
+
+    - ``scaled``: ``[hue/10, value/10, chroma/50, code/10]`` (published); hue and
+      code jump at every family boundary and are arbitrary at grey;
+    - ``cartesian``: ``[chroma/50 cos t, chroma/50 sin t, value/10]``, ``t`` the
+      ASTM hue angle: continuous across families, and every grey is one point
+      per value, as its colour is;
+    - ``harmonic``: ``chroma/50 (cos kt, sin kt)`` for ``k = 1..4``, then
+      ``value/10, chroma/50``: the cartesian point with the hue's first
+      harmonics (hue planes curve in xy), still one point per grey.
+
+    Numpy in, numpy out; JAX in, JAX out.
+    """
+    if inputs not in INPUTS:
+        raise ValueError(f"unknown inputs {inputs!r}; one of {sorted(INPUTS)}")
+    xp = jnp if isinstance(spec, jax.Array) else np
+    hue, value, chroma, code = (spec[..., i] for i in range(4))
+    if inputs == "scaled":
+        return xp.stack([hue / 10, value / 10, chroma / 50, code / 10], axis=-1)
+    t = 2 * math.pi * astm_hue(hue, code) / 100
+    c = chroma / 50
+    if inputs == "cartesian":
+        return xp.stack([c * xp.cos(t), c * xp.sin(t), value / 10], axis=-1)
+    columns = []
+    for k in range(1, _HARMONICS + 1):
+        columns += [c * xp.cos(k * t), c * xp.sin(k * t)]
+    return xp.stack([*columns, value / 10, c], axis=-1)
 
 
 def _code_labels(code, xp):

@@ -48,11 +48,11 @@ OUTPUT_RANGE = {"from_xyY": np.array([10.0, 10.0, 50.0, 10.0]), "to_xyY": np.one
 
 def predict_function(model, config) -> Callable[[jax.Array], jax.Array]:
     """A pure raw-in, raw-out function of ``model`` (in evaluation mode)."""
-    from munsell_jax.encoding import decode
-    from munsell_jax.train import SPEC_SCALE, _encoding
+    from munsell_jax.encoding import decode, specification_inputs
+    from munsell_jax.train import _encoding
 
     enc = _encoding(config)
-    scale = np.asarray(SPEC_SCALE, np.float32)
+    inputs = config.get("inputs", "scaled")
 
     if config.direction == "from_xyY":
 
@@ -62,7 +62,7 @@ def predict_function(model, config) -> Callable[[jax.Array], jax.Array]:
     else:
 
         def predict(specification):
-            return model(specification / scale)
+            return model(specification_inputs(specification, inputs))
 
     return predict
 

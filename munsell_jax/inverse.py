@@ -38,7 +38,7 @@ from munsell_jax.renotation import (
     renotation_tables,
 )
 
-__all__ = ["InverseResult", "xyY_to_munsell"]
+__all__ = ["HYBRID_MODEL", "InverseResult", "xyY_to_munsell"]
 
 _ITERATIONS = 8
 _GREY_RADIUS = 1e-9  # xy distance to the white point below which a colour is grey
@@ -300,7 +300,18 @@ def _retry(xy, value, astm, chroma, residual, iterations: int):
     return pick(a), pick(c), pick(r)
 
 
-def _solve(xyY: jax.Array, iterations: int) -> InverseResult:
+def _model_start(start: jax.Array, value: jax.Array, fallback: tuple[jax.Array, jax.Array]):
+    """(ASTM hue, chroma) from given specifications ``[N, 4]``; rows without a
+    usable hue (greys, NaN) keep the ``fallback`` start."""
+    hue, chroma, code = start[..., 0], start[..., 2], start[..., 3]
+    usable = jnp.isfinite(hue) & jnp.isfinite(chroma) & (chroma > 0) & (code >= 1)
+    astm = jnp.mod(10 * jnp.mod(7 - code, 10) + hue, 100.0)
+    astm = jnp.where(usable, astm, fallback[0])
+    chroma = jnp.where(usable, chroma, fallback[1])
+    return astm, jnp.clip(chroma, _MIN_CHROMA, _chroma_bound(astm, value))
+
+
+def _solve(xyY: jax.Array, iterations: int, start: jax.Array | None = None) -> InverseResult:
     shape = xyY.shape[:-1]
     xyY = xyY.reshape(-1, 3)
     dtype = xyY.dtype
@@ -315,8 +326,12 @@ def _solve(xyY: jax.Array, iterations: int) -> InverseResult:
     # Chromatic colours need a value in [1, 10) after colour's 1e-3 snapping.
     value_solve = jnp.clip(value, 1.0 - 0.9e-3, 10.0 - 1.1e-3)
 
-    start, chroma_start = _initial_guess(xy, value_solve)
-    astm, chroma, residual = _newton(xy, value_solve, start, chroma_start, iterations)
+    astm_start, chroma_start = _initial_guess(xy, value_solve)
+    if start is not None:
+        astm_start, chroma_start = _model_start(
+            start.reshape(-1, 4).astype(dtype), value_solve, (astm_start, chroma_start)
+        )
+    astm, chroma, residual = _newton(xy, value_solve, astm_start, chroma_start, iterations)
 
     # The rows still inexact get second chances, the worst ``size`` at a time,
     # so a batch pays for them in proportion to how many there are.
@@ -370,11 +385,20 @@ def _solve(xyY: jax.Array, iterations: int) -> InverseResult:
 
 
 @functools.partial(jax.jit, static_argnames="iterations")
-def _solve_jit(xyY: jax.Array, iterations: int) -> InverseResult:
-    return _solve(xyY, iterations)
+def _solve_jit(xyY: jax.Array, iterations: int, start: jax.Array | None = None) -> InverseResult:
+    return _solve(xyY, iterations, start)
 
 
-def xyY_to_munsell(xyY: jax.typing.ArrayLike, *, iterations: int = _ITERATIONS) -> InverseResult:
+# The shipped xyY -> Munsell model that ``init="model"`` asks for a first guess.
+HYBRID_MODEL = "from_xyY/mlp_base_cartesian"
+
+
+def xyY_to_munsell(
+    xyY: jax.typing.ArrayLike,
+    *,
+    iterations: int = _ITERATIONS,
+    init: str | jax.typing.ArrayLike = "table",
+) -> InverseResult:
     """CIE xyY -> Munsell specification, batched and exact to the renotation.
 
     Args:
@@ -383,6 +407,18 @@ def xyY_to_munsell(xyY: jax.typing.ArrayLike, *, iterations: int = _ITERATIONS) 
         are float64 figures).
       iterations: Newton iterations (fixed budget; the default converges on
         the renotation's whole domain).
+      init: where the Newton solve starts.
+
+        - ``"table"``: the renotation data's ovoids (below);
+        - ``"model"``: the prediction of the shipped model ``HYBRID_MODEL``
+          (the exact hybrid: the model's answer, made exact in a few Newton
+          steps; ``iterations=3`` suffices on the REAL colours, see
+          ``benchmarks/bench_hybrid.py``);
+        - ``"<direction>/<name>"`` or a model folder: that model's prediction;
+        - ``[..., 4]`` specifications: your own first guesses.
+
+        Rows whose guess is grey or NaN start from the table; rows the solve
+        leaves inexact get the same second chances whatever the start.
 
     Returns:
       ``InverseResult(specification, residual, ok)``; see its docstring. No
@@ -397,4 +433,18 @@ def xyY_to_munsell(xyY: jax.typing.ArrayLike, *, iterations: int = _ITERATIONS) 
       The solve is not differentiable (use the forward for gradients).
     """
     xyY = jax.lax.stop_gradient(_as_float(xyY))
-    return _solve_jit(xyY, iterations)
+    start = None
+    if isinstance(init, str) and init != "table":
+        from munsell_jax.export import load_model
+
+        predict = load_model(HYBRID_MODEL if init == "model" else init)
+        start = predict(np.asarray(xyY, np.float32).reshape(-1, 3)).reshape(*xyY.shape[:-1], 4)
+    elif not isinstance(init, str):
+        start = _as_float(init)
+        if start.shape != xyY.shape[:-1] + (4,):
+            raise ValueError(
+                f"init specifications must have shape {xyY.shape[:-1] + (4,)}, not {start.shape}"
+            )
+    if start is not None:
+        start = jax.lax.stop_gradient(jnp.asarray(start, xyY.dtype))
+    return _solve_jit(xyY, iterations, start)

@@ -11,7 +11,9 @@ Directions and normalisation (inside the model's I/O, not the data):
 
 - ``from_xyY``: xyY in; out, the layout of ``config.encoding``
   (``munsell_jax.encoding``: ``[hue/10, value/10, chroma/50, code/10]`` by default);
-- ``to_xyY``: ``[hue/10, value/10, chroma/50, code/10]`` in, xyY out.
+- ``to_xyY``: the layout of ``config.inputs`` in (``munsell_jax.encoding.
+  specification_inputs``: ``[hue/10, value/10, chroma/50, code/10]`` by
+  default), xyY out.
 
 Two-stage models can be trained stage by stage (``config.opt.stage_epochs``):
 the base is trained first in ``workdir/base`` (a run of its own, which resumes
@@ -44,7 +46,6 @@ from munsell_jax.nn import ARCHITECTURES, get_model, io_features
 from munsell_jax.renotation import maximum_chroma
 
 __all__ = [
-    "SPEC_SCALE",
     "Trainable",
     "build",
     "default_config",
@@ -53,9 +54,6 @@ __all__ = [
     "make_train_step",
     "train_and_evaluate",
 ]
-
-SPEC_SCALE = np.array([10.0, 10.0, 50.0, 10.0])  # specification -> roughly [0, 1]
-
 
 def default_config(direction: str = "from_xyY", architecture: str = "Multi-MLP"):
     """The full config of a row of ``ARCHITECTURES``, every field commented.
@@ -68,6 +66,7 @@ def default_config(direction: str = "from_xyY", architecture: str = "Multi-MLP")
     config.direction = direction  # "from_xyY" (xyY -> Munsell) or "to_xyY"
     config.architecture = architecture  # the row of results/architectures.md
     config.encoding = arch.encoding  # output layout (from_xyY only): munsell_jax.encoding
+    config.inputs = "scaled"  # input layout (to_xyY only): "scaled" or "cartesian"
     config.seed = 0  # model initialisation and batch order
 
     config.data = ml_collections.ConfigDict()
@@ -136,7 +135,8 @@ def _arrays(config, dataset: data_lib.Dataset) -> tuple[np.ndarray, ...]:
         inputs = dataset.xyY
         cmax = np.asarray(maximum_chroma(spec[:, [0, 1, 3]])) / 50
     elif config.direction == "to_xyY":
-        inputs, targets = spec / SPEC_SCALE, dataset.xyY
+        inputs = encoding_lib.specification_inputs(spec, config.get("inputs", "scaled"))
+        targets = dataset.xyY
         labels, cmax = np.full(len(spec), -1), np.full(len(spec), np.nan)
     else:
         raise ValueError(
@@ -281,7 +281,11 @@ def make_train_step(
 
 def build(config: ml_collections.ConfigDict, steps_per_epoch: int = 1):
     """``(trainable, optimizer, wrt)`` for ``config``, freshly initialised."""
-    n_in, n_out = io_features(config.direction, config.get("encoding", "regression"))
+    n_in, n_out = io_features(
+        config.direction,
+        config.get("encoding", "regression"),
+        inputs=config.get("inputs", "scaled"),
+    )
     kwargs = {k: v for k, v in config.model.to_dict().items() if k != "name"}
     model = get_model(
         config.model.name,

@@ -81,3 +81,25 @@ def test_astm_hue_and_back():
 def test_unknown_encoding():
     with pytest.raises(ValueError, match="unknown encoding"):
         encoding.get_encoding("polar")
+
+
+@pytest.mark.parametrize("inputs", sorted(encoding.INPUTS))
+def test_specification_inputs(inputs):
+    spec = _specs(50)
+    features = encoding.specification_inputs(spec, inputs)
+    assert features.shape == (len(spec), encoding.INPUTS[inputs])
+    on_device = encoding.specification_inputs(jnp.asarray(spec, jnp.float32), inputs)
+    np.testing.assert_allclose(np.asarray(on_device), features, atol=1e-6)
+    if inputs == "scaled":
+        np.testing.assert_allclose(features, spec / [10, 10, 50, 10])
+        return
+    # One colour, one input: 10R is 0YR, and a grey is a grey whatever its hue.
+    same = np.array([[10.0, 5.0, 6.0, 7.0], [0.0, 5.0, 6.0, 6.0], [0, 4, 0, 0], [3, 4, 0, 5]])
+    f = encoding.specification_inputs(same, inputs)
+    np.testing.assert_allclose(f[0], f[1], atol=1e-12)
+    np.testing.assert_allclose(f[2], f[3], atol=1e-12)
+
+
+def test_unknown_inputs():
+    with pytest.raises(ValueError, match="unknown inputs"):
+        encoding.specification_inputs(np.zeros((1, 4)), "polar")

@@ -53,6 +53,8 @@ def runs(tmp_path_factory):
         config.data.size = 1_024
         config.opt.epochs = 1
         config.direction, config.encoding = direction, encoding
+        if direction == "to_xyY":  # the approximator's inputs: sin/cos inside the graph
+            config.inputs = "harmonic"
         config.model = ml_collections.ConfigDict(model)
         train_and_evaluate(config, root / kind)
         made[kind] = root / kind

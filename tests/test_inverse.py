@@ -282,6 +282,23 @@ def test_float32(solved):
     np.testing.assert_allclose(result.specification, expected, rtol=0, atol=1e-3)
 
 
+def test_hybrid_start(solved):
+    """Started from a nearby guess (or a shipped model's answer), a few Newton
+    steps give the exact answer; grey and NaN guesses fall back to the table."""
+    rows = np.arange(0, 2_734, 456)  # 6 REAL colours
+    xyY, exact = solved["real"]["xyY"][rows], solved["real"]["spec"][rows]
+    guess = exact + [0.4, 0.0, 0.5, 0.0]
+    guess[-2] = [0.0, 5.0, 0.0, 0.0]
+    guess[-1] = np.nan
+    result = xyY_to_munsell(xyY, init=guess, iterations=3)
+    assert np.asarray(result.ok).all()
+    np.testing.assert_allclose(result.specification, exact, rtol=0, atol=1e-9)
+    hybrid = xyY_to_munsell(xyY, init="model", iterations=3)  # same shapes: no compile
+    np.testing.assert_allclose(hybrid.specification, exact, rtol=0, atol=1e-9)
+    with pytest.raises(ValueError, match="init specifications must have shape"):
+        xyY_to_munsell(xyY, init=guess[:2])
+
+
 @pytest.mark.slow
 def test_round_trip_recovers_every_row_at_scale():
     """25,000 random valid specifications (10 seeds): every row back within 1e-4."""

@@ -95,14 +95,19 @@ ARCHITECTURES: dict[tuple[str, str], Architecture] = {
 }
 
 
-def io_features(direction: str, encoding: str = "regression") -> tuple[int, int]:
-    """``(in_features, out_features)`` of a model for ``direction`` and ``encoding``."""
-    from munsell_jax.encoding import get_encoding
+def io_features(
+    direction: str, encoding: str = "regression", *, inputs: str = "scaled"
+) -> tuple[int, int]:
+    """``(in_features, out_features)`` of a model for ``direction`` and ``encoding``
+    (xyY -> Munsell) or ``inputs`` (Munsell -> xyY, ``munsell_jax.encoding.INPUTS``)."""
+    from munsell_jax.encoding import INPUTS, get_encoding
 
     if direction == "from_xyY":
         return 3, get_encoding(encoding).n_outputs
     if direction == "to_xyY":
-        return 4, 3
+        if inputs not in INPUTS:
+            raise ValueError(f"unknown inputs {inputs!r}; one of {sorted(INPUTS)}")
+        return INPUTS[inputs], 3
     raise ValueError(f"direction must be 'from_xyY' or 'to_xyY', not {direction!r}")
 
 
