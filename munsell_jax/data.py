@@ -376,10 +376,32 @@ def load_or_generate(
 ) -> Dataset:
     """Load data set ``name`` from the cache, or generate, write and summarise it.
 
+    ``name`` is a sampler of ``SAMPLERS`` or ``"large"``: grid + boundary +
+    forward in the proportions of ``LARGE``, scaled to ``size`` rows in all.
+
     Writes ``<stem>.npz`` (arrays ``specification`` and ``xyY``), ``<stem>.json``
     (sizes, drops, seconds, summary statistics) and, with ``plot``,
     ``<stem>.png`` (hue, value and chroma histograms, xy scatter).
     """
+    if name == "large":
+        # Each part cached on its own (and shared with runs that use it alone).
+        scale = 1.0 if size is None else size / sum(LARGE.values())
+        parts = [
+            load_or_generate(
+                part,
+                size=int(round(n * scale)),
+                seed=seed,
+                data_dir=data_dir,
+                progress=progress,
+                plot=plot,
+            )
+            for part, n in LARGE.items()
+        ]
+        return Dataset(
+            np.concatenate([p.specification for p in parts]),
+            np.concatenate([p.xyY for p in parts]),
+            sum(p.dropped for p in parts),
+        )
     size = size if size is not None else _default_size(name)
     path = cache_path(data_dir, name, size, seed)
     if path.exists():

@@ -37,6 +37,7 @@ import numpy as np
 __all__ = [
     "ENCODINGS",
     "INPUTS",
+    "XYY_INPUTS",
     "Encoding",
     "astm_hue",
     "decode",
@@ -44,6 +45,7 @@ __all__ = [
     "get_encoding",
     "hue_from_astm",
     "specification_inputs",
+    "xyY_inputs",
 ]
 
 N_CODES = 10
@@ -108,9 +110,31 @@ def hue_from_astm(h):
     return xp.where(at_zero, 10.0, hue), xp.where(at_zero, _mod(code, 10, xp) + 1, code)
 
 
-# How a Munsell -> xyY model sees a specification, and the width of each layout.
+# How a model sees its input, and the width of each layout: a specification
+# (Munsell -> xyY) or xyY (xyY -> Munsell).
 INPUTS = {"scaled": 4, "cartesian": 3, "harmonic": 10}
+XYY_INPUTS = {"xyY": 3, "lightness": 3}
 _HARMONICS = 4
+_WHITE_C = (0.31006, 0.31616)  # illuminant C, as colorimetry.ILLUMINANT_C_xy
+
+
+def xyY_inputs(xyY, inputs: str = "xyY"):
+    """xyY ``[..., 3]`` -> an xyY -> Munsell network's inputs (jit/ONNX-safe).
+
+    - ``xyY``: as given (published);
+    - ``lightness``: ``[(x - x_C) / 0.1, (y - y_C) / 0.1, 1.16 Y^(1/3) - 0.16]``:
+      centred on the white point, and a lightness (CIE L*/100 without its
+      linear toe) that spreads the dark colours, which raw Y crowds into
+      [0.01, 0.03] at values 1-2. Y below 1e-6 is read as 1e-6.
+    """
+    if inputs not in XYY_INPUTS:
+        raise ValueError(f"unknown inputs {inputs!r}; one of {sorted(XYY_INPUTS)}")
+    if inputs == "xyY":
+        return xyY
+    xp = jnp if isinstance(xyY, jax.Array) else np
+    x, y, Y = (xyY[..., i] for i in range(3))
+    lightness = 1.16 * xp.power(xp.maximum(Y, 1e-6), 1.0 / 3.0) - 0.16
+    return xp.stack([(x - _WHITE_C[0]) / 0.1, (y - _WHITE_C[1]) / 0.1, lightness], axis=-1)
 
 
 def specification_inputs(spec, inputs: str = "scaled"):

@@ -48,16 +48,16 @@ OUTPUT_RANGE = {"from_xyY": np.array([10.0, 10.0, 50.0, 10.0]), "to_xyY": np.one
 
 def predict_function(model, config) -> Callable[[jax.Array], jax.Array]:
     """A pure raw-in, raw-out function of ``model`` (in evaluation mode)."""
-    from munsell_jax.encoding import decode, specification_inputs
-    from munsell_jax.train import _encoding
+    from munsell_jax.encoding import decode, specification_inputs, xyY_inputs
+    from munsell_jax.train import _encoding, _inputs
 
     enc = _encoding(config)
-    inputs = config.get("inputs", "scaled")
+    inputs = _inputs(config)
 
     if config.direction == "from_xyY":
 
         def predict(xyY):
-            return decode(enc, model(xyY))
+            return decode(enc, model(xyY_inputs(xyY, inputs)))
 
     else:
 

@@ -9,8 +9,10 @@ checkpoints (latest and best) from which a restarted run resumes by itself.
 
 Directions and normalisation (inside the model's I/O, not the data):
 
-- ``from_xyY``: xyY in; out, the layout of ``config.encoding``
-  (``munsell_jax.encoding``: ``[hue/10, value/10, chroma/50, code/10]`` by default);
+- ``from_xyY``: xyY in, seen through ``config.inputs`` (``munsell_jax.encoding.
+  xyY_inputs``, applied inside the loss so the round trip compares raw xyY);
+  out, the layout of ``config.encoding`` (``munsell_jax.encoding``:
+  ``[hue/10, value/10, chroma/50, code/10]`` by default);
 - ``to_xyY``: the layout of ``config.inputs`` in (``munsell_jax.encoding.
   specification_inputs``: ``[hue/10, value/10, chroma/50, code/10]`` by
   default), xyY out.
@@ -55,6 +57,7 @@ __all__ = [
     "train_and_evaluate",
 ]
 
+
 def default_config(direction: str = "from_xyY", architecture: str = "Multi-MLP"):
     """The full config of a row of ``ARCHITECTURES``, every field commented.
 
@@ -66,8 +69,11 @@ def default_config(direction: str = "from_xyY", architecture: str = "Multi-MLP")
     config.direction = direction  # "from_xyY" (xyY -> Munsell) or "to_xyY"
     config.architecture = architecture  # the row of results/architectures.md
     config.encoding = arch.encoding  # output layout (from_xyY only): munsell_jax.encoding
-    config.inputs = "scaled"  # input layout (to_xyY only): "scaled" or "cartesian"
+    # Input layout: from_xyY "xyY" or "lightness"; to_xyY "scaled", "cartesian"
+    # or "harmonic" (munsell_jax.encoding.xyY_inputs / specification_inputs).
+    config.inputs = "xyY" if direction == "from_xyY" else "scaled"
     config.seed = 0  # model initialisation and batch order
+    config.init_from = ""  # a run or shipped model folder: start from its parameters (fine-tuning)
 
     config.data = ml_collections.ConfigDict()
     config.data.name = "grid"  # a sampler of munsell_jax.data
@@ -125,6 +131,11 @@ def _encoding(config) -> encoding_lib.Encoding:
     return encoding_lib.get_encoding(config.get("encoding", "regression"))
 
 
+def _inputs(config) -> str:
+    """``config.inputs``, or the direction's default for configs written before it."""
+    return config.get("inputs") or ("xyY" if config.direction == "from_xyY" else "scaled")
+
+
 def _arrays(config, dataset: data_lib.Dataset) -> tuple[np.ndarray, ...]:
     """``(inputs, targets, code labels, row weights, maximum chroma / 50)`` per row."""
     spec = dataset.specification
@@ -135,7 +146,7 @@ def _arrays(config, dataset: data_lib.Dataset) -> tuple[np.ndarray, ...]:
         inputs = dataset.xyY
         cmax = np.asarray(maximum_chroma(spec[:, [0, 1, 3]])) / 50
     elif config.direction == "to_xyY":
-        inputs = encoding_lib.specification_inputs(spec, config.get("inputs", "scaled"))
+        inputs = encoding_lib.specification_inputs(spec, _inputs(config))
         targets = dataset.xyY
         labels, cmax = np.full(len(spec), -1), np.full(len(spec), np.nan)
     else:
@@ -181,9 +192,11 @@ def make_loss_fn(config: ml_collections.ConfigDict):
     elif delta_e and cfg.get("forward", "exact") != "exact":
         raise ValueError("config.loss.forward must be 'exact' or 'approximator'")
 
+    see = _inputs(config) if config.direction == "from_xyY" else None
+
     def loss_fn(trainable: Trainable, batch):
         x_BxI, y_BxR, labels_B, w_B, cmax_B = batch
-        out_BxO = trainable.model(x_BxI)
+        out_BxO = trainable.model(x_BxI if see is None else encoding_lib.xyY_inputs(x_BxI, see))
         e_BxR = losses.regression_errors(
             out_BxO[:, : enc.n_regression],
             y_BxR,
@@ -282,9 +295,7 @@ def make_train_step(
 def build(config: ml_collections.ConfigDict, steps_per_epoch: int = 1):
     """``(trainable, optimizer, wrt)`` for ``config``, freshly initialised."""
     n_in, n_out = io_features(
-        config.direction,
-        config.get("encoding", "regression"),
-        inputs=config.get("inputs", "scaled"),
+        config.direction, config.get("encoding", "regression"), inputs=_inputs(config)
     )
     kwargs = {k: v for k, v in config.model.to_dict().items() if k != "name"}
     model = get_model(
@@ -367,6 +378,13 @@ def load_model(
     return trainable.model, config
 
 
+def _resolve_run(path: str | Path) -> Path:
+    """A run folder, or a shipped model's ``<direction>/<name>`` under results/."""
+    from munsell_jax.export import _resolve
+
+    return _resolve(path)
+
+
 def _mlflow(config, workdir: Path):
     if not config.get("mlflow", False):
         return None
@@ -435,6 +453,11 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str | Path) -
     trainable, optimizer, wrt = build(config, steps_per_epoch)
     if base_model is not None:
         nnx.update(trainable.model.base, nnx.state(base_model))
+    if config.get("init_from", ""):
+        # Fine-tuning: another run's (EMA) parameters, same architecture; a
+        # checkpoint of this run, when there is one, overrides them below.
+        start_model, _ = load_model(_resolve_run(config.init_from))
+        nnx.update(trainable.model, nnx.state(start_model))
     trainable.model.train()
     ema_decay = config.opt.get("ema_decay", 0.0)
     ema = None

@@ -131,3 +131,22 @@ def test_epoch_batches_cover_each_row_once(sets):
     assert len(np.unique(seen, axis=0)) == len(seen)
     with pytest.raises(ValueError, match="exceeds"):
         next(data.epoch_batches(jax.random.key(0), (xyY,), len(xyY) + 1))
+
+
+def test_large_is_its_cached_parts(tmp_path):
+    # Parts written by hand (the grid's inverse would compile): "large" reads
+    # each from the cache at its share of the size, and concatenates them.
+    rng = np.random.default_rng(0)
+    for name, n in data.LARGE.items():
+        n = n // 1_000
+        np.savez(
+            data.cache_path(tmp_path, name, n, 0),
+            specification=rng.uniform(size=(n, 4)),
+            xyY=rng.uniform(size=(n, 3)),
+        )
+        data.cache_path(tmp_path, name, n, 0).with_suffix(".json").write_text('{"dropped": 2}')
+    large = data.load_or_generate("large", size=1_400, data_dir=tmp_path)
+    assert large.xyY.shape == (1_400, 3) and large.specification.shape == (1_400, 4)
+    assert large.dropped == 6
+    with np.load(data.cache_path(tmp_path, "boundary", 700, 0)) as boundary:
+        np.testing.assert_array_equal(large.xyY[500:1_200], boundary["xyY"])

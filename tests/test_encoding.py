@@ -103,3 +103,16 @@ def test_specification_inputs(inputs):
 def test_unknown_inputs():
     with pytest.raises(ValueError, match="unknown inputs"):
         encoding.specification_inputs(np.zeros((1, 4)), "polar")
+
+
+def test_xyY_inputs():
+    xyY = np.array([[0.31006, 0.31616, 1.0], [0.41006, 0.21616, 0.008], [0.3, 0.3, 0.0]])
+    assert encoding.xyY_inputs(xyY, "xyY") is xyY
+    features = encoding.xyY_inputs(xyY, "lightness")
+    np.testing.assert_allclose(features[:2, :2], [[0, 0], [1, -1]], atol=1e-12)
+    np.testing.assert_allclose(features[:2, 2], [1.0, 1.16 * 0.2 - 0.16], atol=1e-12)
+    assert np.isfinite(features).all()
+    on_device = encoding.xyY_inputs(jnp.asarray(xyY, jnp.float32), "lightness")
+    np.testing.assert_allclose(np.asarray(on_device), features, atol=1e-6)
+    with pytest.raises(ValueError, match="unknown inputs"):
+        encoding.xyY_inputs(xyY, "Lab")

@@ -329,3 +329,20 @@ def test_delta_e_round_trip_training_through_the_exact_engine(tmp_path, data_dir
     config.loss = {"delta_e_weight": 1.0, "forward": "exact"}
     metrics = train_and_evaluate(config, tmp_path)
     assert np.isfinite(metrics["train_loss"]) and np.isfinite(metrics["val_loss"])
+
+
+def test_fine_tuning_starts_from_another_run(tmp_path, data_dir):
+    from flax import nnx
+
+    from munsell_jax.train import load_model
+
+    train_and_evaluate(_smoke(data_dir, epochs=1), tmp_path / "start")
+    config = _smoke(data_dir, epochs=1, learning_rate=0.0)
+    config.init_from = str(tmp_path / "start")
+    train_and_evaluate(config, tmp_path / "tuned")
+    start, _ = load_model(tmp_path / "start")
+    tuned, _ = load_model(tmp_path / "tuned")
+    for x, y in zip(
+        _leaves(nnx.state(start, nnx.Param)), _leaves(nnx.state(tuned, nnx.Param)), strict=True
+    ):
+        np.testing.assert_array_equal(x, y)

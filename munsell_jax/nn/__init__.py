@@ -78,6 +78,8 @@ ARCHITECTURES: dict[tuple[str, str], Architecture] = {
     ("from_xyY", "Multi-MLP (family sin/cos + classification code)"): Architecture(
         "multi_mlp", {"wide_outputs": (3,), **_CODE}, "family_angle"
     ),
+    # Beyond the published table: a pre-norm residual MLP (about 266K parameters).
+    ("from_xyY", "Residual MLP (cartesian)"): Architecture("residual_mlp", {}, "cartesian"),
     ("to_xyY", "Simple MLP"): Architecture("mlp", {"widths": (128, 256, 128)}),
     ("to_xyY", "Multi-Head"): Architecture("multi_head", {"wide_outputs": ()}),
     ("to_xyY", "Multi-MLP"): Architecture("multi_mlp", {"wide_outputs": ()}),
@@ -88,6 +90,7 @@ ARCHITECTURES: dict[tuple[str, str], Architecture] = {
         "two_stage",
         {"base": {"name": "multi_mlp", "wide_outputs": ()}, "error": {**_EP, "wide_outputs": ()}},
     ),
+    ("to_xyY", "Residual MLP"): Architecture("residual_mlp", {}),
     ("to_xyY", "Multi-Head + multi error predictor"): Architecture(
         "two_stage",
         {"base": {"name": "multi_head", "wide_outputs": ()}, "error": {**_EP, "wide_outputs": ()}},
@@ -96,15 +99,20 @@ ARCHITECTURES: dict[tuple[str, str], Architecture] = {
 
 
 def io_features(
-    direction: str, encoding: str = "regression", *, inputs: str = "scaled"
+    direction: str, encoding: str = "regression", *, inputs: str | None = None
 ) -> tuple[int, int]:
-    """``(in_features, out_features)`` of a model for ``direction`` and ``encoding``
-    (xyY -> Munsell) or ``inputs`` (Munsell -> xyY, ``munsell_jax.encoding.INPUTS``)."""
-    from munsell_jax.encoding import INPUTS, get_encoding
+    """``(in_features, out_features)`` of a model for ``direction``, its output
+    ``encoding`` (xyY -> Munsell) and its ``inputs`` layout
+    (``munsell_jax.encoding.XYY_INPUTS`` or ``INPUTS``; None: the default)."""
+    from munsell_jax.encoding import INPUTS, XYY_INPUTS, get_encoding
 
     if direction == "from_xyY":
-        return 3, get_encoding(encoding).n_outputs
+        inputs = inputs or "xyY"
+        if inputs not in XYY_INPUTS:
+            raise ValueError(f"unknown inputs {inputs!r}; one of {sorted(XYY_INPUTS)}")
+        return XYY_INPUTS[inputs], get_encoding(encoding).n_outputs
     if direction == "to_xyY":
+        inputs = inputs or "scaled"
         if inputs not in INPUTS:
             raise ValueError(f"unknown inputs {inputs!r}; one of {sorted(INPUTS)}")
         return INPUTS[inputs], 3

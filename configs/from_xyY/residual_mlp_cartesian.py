@@ -1,0 +1,30 @@
+r"""Residual MLP (cartesian), xyY -> Munsell: the headline candidate of issue 9.
+
+    munsell-jax train configs/from_xyY/residual_mlp_cartesian.py \
+        --workdir runs/from_xyY/residual_mlp_cartesian
+
+A pre-norm residual MLP (width 256, 2 blocks, 266K parameters) reading xyY
+through the ``lightness`` inputs (xy about the white point, a cube-root
+lightness) and predicting the ``cartesian`` encoding: chroma (cos, sin) of
+the ASTM hue angle and value, so the hue is continuous across families and
+defined at grey. Trained on the ``large`` set (grid + boundary + forward,
+1.4M exact pairs), MSE, warm-up + cosine, EMA of the parameters.
+
+Reached: see results/from_xyY/residual_mlp_cartesian/metrics.json.
+"""
+
+from munsell_jax.train import default_config
+
+
+def get_config():
+    config = default_config("from_xyY", "Residual MLP (cartesian)")
+    config.inputs = "lightness"
+    config.data.name = "large"
+    config.data.size = 1_400_000
+    config.opt.epochs = 20
+    config.opt.schedule = "warmup_cosine"
+    config.opt.warmup_epochs = 1
+    config.opt.plateau_patience = 0
+    config.opt.early_stopping_patience = 20
+    config.opt.ema_decay = 0.999
+    return config

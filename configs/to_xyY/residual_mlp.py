@@ -1,0 +1,29 @@
+r"""Residual MLP, Munsell -> xyY: the headline candidate of issue 9.
+
+    munsell-jax train configs/to_xyY/residual_mlp.py \
+        --workdir runs/to_xyY/residual_mlp
+
+A pre-norm residual MLP (width 256, 2 blocks, 266K parameters) reading the
+``harmonic`` inputs (chroma (cos kt, sin kt) of the ASTM hue angle, value,
+chroma: continuous across families and at grey). Forward sampler, 1M exact
+pairs, MAE, warm-up + cosine, EMA of the parameters.
+
+Reached: see results/to_xyY/residual_mlp/metrics.json.
+"""
+
+from munsell_jax.train import default_config
+
+
+def get_config():
+    config = default_config("to_xyY", "Residual MLP")
+    config.inputs = "harmonic"
+    config.data.name = "forward"
+    config.data.size = 1_000_000
+    config.loss.kind = "mae"
+    config.opt.epochs = 60
+    config.opt.schedule = "warmup_cosine"
+    config.opt.warmup_epochs = 2
+    config.opt.plateau_patience = 0
+    config.opt.early_stopping_patience = 60
+    config.opt.ema_decay = 0.999
+    return config
