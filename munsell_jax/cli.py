@@ -261,6 +261,21 @@ def _train(args: argparse.Namespace, overrides: Sequence[str]) -> int:
     return 0
 
 
+def _tune(args: argparse.Namespace, overrides: Sequence[str]) -> int:
+    config = _load_config(args.config, overrides)
+    import jax
+
+    jax.config.update("jax_enable_x64", True)
+    from munsell_jax.tune import tune
+
+    best = tune(config, args.workdir, trials=args.trials, seed=args.seed)
+    print(
+        f"{best['finished']} trials finished; best validation mean CIEDE2000 "
+        f"{best['best_value']:.4f} (trial {best['best_trial']}): {best['best_params']}"
+    )
+    return 0
+
+
 def _evaluate(args: argparse.Namespace) -> int:
     import jax
 
@@ -392,6 +407,22 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--workdir", required=True, help="run directory (checkpoints, metrics)")
     train.set_defaults(func=_train)
 
+    tune_parser = commands.add_parser(
+        "tune",
+        help="Optuna search minimising validation Delta-E (SQLite, resumable)",
+        description=(
+            "Search learning rate, batch size, widths, dropout and loss weights for CONFIG, "
+            "scoring each trial by the mean CIEDE2000 on validation rows; the study lives in "
+            "WORKDIR/optuna.db and running the command again resumes it. Override fields of "
+            "the base config as --config.opt.epochs=10."
+        ),
+    )
+    tune_parser.add_argument("config", help="config file, e.g. configs/from_xyY/mlp_base.py")
+    tune_parser.add_argument("--trials", type=int, default=20, help="finished trials wanted")
+    tune_parser.add_argument("--workdir", required=True, help="study directory")
+    tune_parser.add_argument("--seed", type=int, default=0, help="sampler seed")
+    tune_parser.set_defaults(func=_tune)
+
     evaluate = commands.add_parser(
         "evaluate",
         help="evaluate a run or shipped model by the protocol; writes metrics.json beside it",
@@ -461,8 +492,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args, extra = _parser().parse_known_args(argv)
-    if args.func is _train:
-        return _train(args, extra)
+    if args.func in (_train, _tune):
+        return args.func(args, extra)
     if extra:
         raise SystemExit(f"munsell-jax: unrecognised arguments: {' '.join(extra)}")
     return args.func(args)
