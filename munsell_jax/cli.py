@@ -219,16 +219,20 @@ def _data(args: argparse.Namespace) -> int:
 
 
 def _load_config(path: str, overrides: Sequence[str]):
-    """``get_config()`` of the config file at ``path``, with ``--config.a.b=value`` overrides."""
+    """``get_config()`` of the config file at ``path``, with ``--config.a.b=value`` overrides.
+
+    ``path:ARG`` calls ``get_config("ARG")`` (one file, several variants).
+    """
     import ast
     import importlib.util
 
+    path, _, arg = path.partition(":")
     spec = importlib.util.spec_from_file_location("munsell_jax_config", path)
     if spec is None or not Path(path).is_file():
         raise SystemExit(f"munsell-jax: no config file {path}")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    config = module.get_config()
+    config = module.get_config(arg) if arg else module.get_config()
     for override in overrides:
         if not override.startswith("--config.") or "=" not in override:
             raise SystemExit(f"munsell-jax: expected --config.FIELD=VALUE, got {override!r}")

@@ -453,14 +453,13 @@ def summarise(data: Dataset) -> dict:
 
 def plot_density(data: Dataset, path: str | Path, *, title: str = "") -> None:
     """Hue (ASTM), value and chroma histograms and an xy scatter, saved to ``path``."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    # A bare Figure, not pyplot: no global backend switch under a notebook.
+    from matplotlib.figure import Figure
 
     spec = data.specification
     astm = np.mod(10 * np.mod(7 - spec[:, 3], 10) + spec[:, 0], 100)
-    fig, axes = plt.subplots(1, 4, figsize=(16, 3.6))
+    fig = Figure(figsize=(16, 3.6))
+    axes = fig.subplots(1, 4)
     for ax, values, label, bins in (
         (axes[0], astm, "ASTM hue (0 = 10RP, 10 = 10R, ...)", 100),
         (axes[1], spec[:, 1], "Munsell value", 90),
@@ -476,7 +475,6 @@ def plot_density(data: Dataset, path: str | Path, *, title: str = "") -> None:
     fig.suptitle(f"{title}: {len(spec):,} rows, {data.dropped:,} candidates dropped")
     fig.tight_layout()
     fig.savefig(path, dpi=80)
-    plt.close(fig)
 
 
 def as_device_arrays(data: Dataset, dtype=jnp.float32) -> tuple[jax.Array, jax.Array]:

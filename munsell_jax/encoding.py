@@ -118,7 +118,7 @@ _HARMONICS = 4
 _WHITE_C = (0.31006, 0.31616)  # illuminant C, as colorimetry.ILLUMINANT_C_xy
 
 
-def xyY_inputs(xyY, inputs: str = "xyY"):
+def xyY_inputs(xyY, *, inputs: str = "xyY"):
     """xyY ``[..., 3]`` -> an xyY -> Munsell network's inputs (jit/ONNX-safe).
 
     - ``xyY``: as given (published);
@@ -137,7 +137,7 @@ def xyY_inputs(xyY, inputs: str = "xyY"):
     return xp.stack([(x - _WHITE_C[0]) / 0.1, (y - _WHITE_C[1]) / 0.1, lightness], axis=-1)
 
 
-def specification_inputs(spec, inputs: str = "scaled"):
+def specification_inputs(spec, *, inputs: str = "scaled"):
     """Specifications ``[..., 4]`` -> a Munsell -> xyY network's inputs (jit/ONNX-safe).
 
     - ``scaled``: ``[hue/10, value/10, chroma/50, code/10]`` (published); hue and

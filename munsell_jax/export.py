@@ -57,12 +57,12 @@ def predict_function(model, config) -> Callable[[jax.Array], jax.Array]:
     if config.direction == "from_xyY":
 
         def predict(xyY):
-            return decode(enc, model(xyY_inputs(xyY, inputs)))
+            return decode(enc, model(xyY_inputs(xyY, inputs=inputs)))
 
     else:
 
         def predict(specification):
-            return model(specification_inputs(specification, inputs))
+            return model(specification_inputs(specification, inputs=inputs))
 
     return predict
 

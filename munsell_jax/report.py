@@ -189,12 +189,18 @@ def _published_check(collected: dict[str, list[dict]]) -> str:
     )
 
 
-def _png(fig) -> str:
-    import matplotlib.pyplot as plt
+def _subplots(*grid: int, figsize: tuple[float, float]):
+    # A bare Figure, not pyplot: no global backend switch (which would stop
+    # plots showing in a notebook that imported this module) and no leaks.
+    from matplotlib.figure import Figure
 
+    fig = Figure(figsize=figsize)
+    return fig, fig.subplots(*grid)
+
+
+def _png(fig) -> str:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
-    plt.close(fig)
     return '<img src="data:image/png;base64,' + base64.b64encode(buffer.getvalue()).decode() + '">'
 
 
@@ -213,11 +219,6 @@ def _srgb(xyY: np.ndarray) -> np.ndarray:
 
 
 def _plots(direction: str, rows: list[dict], sets) -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     from munsell_jax.renotation import munsell_to_xyY
 
     real = sets["real"]
@@ -228,7 +229,7 @@ def _plots(direction: str, rows: list[dict], sets) -> str:
         return "<p>No per-row results yet.</p>"
 
     # Delta-E histograms.
-    fig, ax = plt.subplots(figsize=(8, 3.5))
+    fig, ax = _subplots(figsize=(8, 3.5))
     bins = np.logspace(-8, 2, 60)
     for m, r in loaded:
         d = r["real_delta_e"]
@@ -241,7 +242,7 @@ def _plots(direction: str, rows: list[dict], sets) -> str:
 
     # By hue family and by value.
     truth = real.specification
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 3.5))
+    fig, (a1, a2) = _subplots(1, 2, figsize=(11, 3.5))
     codes = np.arange(1, 11)
     values = np.arange(1, 10)
     for m, r in loaded:
@@ -274,7 +275,7 @@ def _plots(direction: str, rows: list[dict], sets) -> str:
             predicted = r["real_prediction"][worst]
         target = _srgb(real.xyY[worst])
         guess = _srgb(predicted)
-        fig, axes = plt.subplots(2, len(worst), figsize=(1.2 * len(worst), 3))
+        fig, axes = _subplots(2, len(worst), figsize=(1.2 * len(worst), 3))
         for k, i in enumerate(worst):
             axes[0, k].imshow(target[k][None, None])
             axes[1, k].imshow(guess[k][None, None])

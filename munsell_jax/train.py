@@ -146,7 +146,7 @@ def _arrays(config, dataset: data_lib.Dataset) -> tuple[np.ndarray, ...]:
         inputs = dataset.xyY
         cmax = np.asarray(maximum_chroma(spec[:, [0, 1, 3]])) / 50
     elif config.direction == "to_xyY":
-        inputs = encoding_lib.specification_inputs(spec, _inputs(config))
+        inputs = encoding_lib.specification_inputs(spec, inputs=_inputs(config))
         targets = dataset.xyY
         labels, cmax = np.full(len(spec), -1), np.full(len(spec), np.nan)
     else:
@@ -196,7 +196,8 @@ def make_loss_fn(config: ml_collections.ConfigDict):
 
     def loss_fn(trainable: Trainable, batch):
         x_BxI, y_BxR, labels_B, w_B, cmax_B = batch
-        out_BxO = trainable.model(x_BxI if see is None else encoding_lib.xyY_inputs(x_BxI, see))
+        in_BxI = x_BxI if see is None else encoding_lib.xyY_inputs(x_BxI, inputs=see)
+        out_BxO = trainable.model(in_BxI)
         e_BxR = losses.regression_errors(
             out_BxO[:, : enc.n_regression],
             y_BxR,

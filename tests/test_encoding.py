@@ -86,33 +86,33 @@ def test_unknown_encoding():
 @pytest.mark.parametrize("inputs", sorted(encoding.INPUTS))
 def test_specification_inputs(inputs):
     spec = _specs(50)
-    features = encoding.specification_inputs(spec, inputs)
+    features = encoding.specification_inputs(spec, inputs=inputs)
     assert features.shape == (len(spec), encoding.INPUTS[inputs])
-    on_device = encoding.specification_inputs(jnp.asarray(spec, jnp.float32), inputs)
+    on_device = encoding.specification_inputs(jnp.asarray(spec, jnp.float32), inputs=inputs)
     np.testing.assert_allclose(np.asarray(on_device), features, atol=1e-6)
     if inputs == "scaled":
         np.testing.assert_allclose(features, spec / [10, 10, 50, 10])
         return
     # One colour, one input: 10R is 0YR, and a grey is a grey whatever its hue.
     same = np.array([[10.0, 5.0, 6.0, 7.0], [0.0, 5.0, 6.0, 6.0], [0, 4, 0, 0], [3, 4, 0, 5]])
-    f = encoding.specification_inputs(same, inputs)
+    f = encoding.specification_inputs(same, inputs=inputs)
     np.testing.assert_allclose(f[0], f[1], atol=1e-12)
     np.testing.assert_allclose(f[2], f[3], atol=1e-12)
 
 
 def test_unknown_inputs():
     with pytest.raises(ValueError, match="unknown inputs"):
-        encoding.specification_inputs(np.zeros((1, 4)), "polar")
+        encoding.specification_inputs(np.zeros((1, 4)), inputs="polar")
 
 
 def test_xyY_inputs():
     xyY = np.array([[0.31006, 0.31616, 1.0], [0.41006, 0.21616, 0.008], [0.3, 0.3, 0.0]])
-    assert encoding.xyY_inputs(xyY, "xyY") is xyY
-    features = encoding.xyY_inputs(xyY, "lightness")
+    assert encoding.xyY_inputs(xyY, inputs="xyY") is xyY
+    features = encoding.xyY_inputs(xyY, inputs="lightness")
     np.testing.assert_allclose(features[:2, :2], [[0, 0], [1, -1]], atol=1e-12)
     np.testing.assert_allclose(features[:2, 2], [1.0, 1.16 * 0.2 - 0.16], atol=1e-12)
     assert np.isfinite(features).all()
-    on_device = encoding.xyY_inputs(jnp.asarray(xyY, jnp.float32), "lightness")
+    on_device = encoding.xyY_inputs(jnp.asarray(xyY, jnp.float32), inputs="lightness")
     np.testing.assert_allclose(np.asarray(on_device), features, atol=1e-6)
     with pytest.raises(ValueError, match="unknown inputs"):
-        encoding.xyY_inputs(xyY, "Lab")
+        encoding.xyY_inputs(xyY, inputs="Lab")
