@@ -133,7 +133,8 @@ def xyY_inputs(xyY, *, inputs: str = "xyY"):
         return xyY
     xp = jnp if isinstance(xyY, jax.Array) else np
     x, y, Y = (xyY[..., i] for i in range(3))
-    lightness = 1.16 * xp.power(xp.maximum(Y, 1e-6), 1.0 / 3.0) - 0.16
+    # exp(log(Y) / 3), not Y ** (1/3): jax2onnx cannot export pow with a symbolic batch.
+    lightness = 1.16 * xp.exp(xp.log(xp.maximum(Y, 1e-6)) / 3.0) - 0.16
     return xp.stack([(x - _WHITE_C[0]) / 0.1, (y - _WHITE_C[1]) / 0.1, lightness], axis=-1)
 
 

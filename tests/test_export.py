@@ -55,6 +55,8 @@ def runs(tmp_path_factory):
         config.direction, config.encoding = direction, encoding
         if direction == "to_xyY":  # the approximator's inputs: sin/cos inside the graph
             config.inputs = "harmonic"
+        if kind == "hue_angle":  # xyY seen through a lightness: exp and log in the graph
+            config.inputs = "lightness"
         config.model = ml_collections.ConfigDict(model)
         train_and_evaluate(config, root / kind)
         made[kind] = root / kind
