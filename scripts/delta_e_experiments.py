@@ -111,16 +111,20 @@ def write_table() -> str:
         if mse is None or comb is None:
             continue
         a, b = mse["real"], comb["real"]
-        better = b["delta_e_mean"] < a["delta_e_mean"] and b["hue_mae"] <= 1.05 * a["hue_mae"]
+        lower_de = b["delta_e_mean"] < a["delta_e_mean"]
+        hue_kept = b["hue_mae"] <= 1.05 * a["hue_mae"]
+        verdict = {
+            (True, True): "better Delta-E without losing hue accuracy.",
+            (True, False): "better Delta-E, but hue accuracy lost.",
+            (False, True): "no better in mean Delta-E; hue accuracy kept or better.",
+            (False, False): "worse on both.",
+        }[(lower_de, hue_kept)]
         lines.append(
             f"- **Combined, through the {forward} forward:** mean CIEDE2000 "
-            f"{b['delta_e_mean']:.3f} (MSE {a['delta_e_mean']:.3f}), hue MAE "
-            f"{b['hue_mae']:.3f} (MSE {a['hue_mae']:.3f}): "
-            + (
-                "better Delta-E without losing hue accuracy."
-                if better
-                else "no gain in Delta-E without a loss in hue."
-            )
+            f"{b['delta_e_mean']:.3f} (MSE {a['delta_e_mean']:.3f}), p95 "
+            f"{b['delta_e_p95']:.3f} (MSE {a['delta_e_p95']:.3f}), hue MAE "
+            f"{b['hue_mae']:.3f} (MSE {a['hue_mae']:.3f}), family errors "
+            f"{b['hue_family_errors']} (MSE {a['hue_family_errors']}): " + verdict
         )
     text = "\n".join(lines) + "\n"
     (RESULTS / "README.md").write_text(text)
