@@ -20,10 +20,10 @@ def get_config():
     config.data.name = "forward"
     config.data.size = 1_000_000
     config.loss.kind = "mae"
-    config.opt.epochs = 60
+    config.opt.epochs = 30
     config.opt.schedule = "warmup_cosine"
     config.opt.warmup_epochs = 2
     config.opt.plateau_patience = 0
-    config.opt.early_stopping_patience = 60
+    config.opt.early_stopping_patience = 30
     config.opt.ema_decay = 0.999
     return config
