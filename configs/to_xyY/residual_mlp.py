@@ -8,7 +8,10 @@ A pre-norm residual MLP (width 256, 2 blocks, 266K parameters) reading the
 chroma: continuous across families and at grey). Forward sampler, 1M exact
 pairs, MAE, warm-up + cosine, EMA of the parameters.
 
-Reached: see results/to_xyY/residual_mlp/metrics.json.
+Reached (results/to_xyY/residual_mlp), 30 epochs, 23 min on the 2-core CPU
+(shared): REAL mean CIEDE2000 0.251 (x, y, Y MAE 1.1e-3, 1.2e-3, 1.3e-4),
+generalisation 0.167; 31 us/sample in onnxruntime. The lattice fine-tune is
+residual_mlp_finetune.py.
 """
 
 from munsell_jax.train import default_config
