@@ -14,6 +14,7 @@ def get_config() -> ml_collections.ConfigDict:
     config.experiment = "autoencoder"  # a module of munsell_jax.representations
     config.workdir = "results/representations/autoencoder"
     config.seed = 0
+    config.fast_compile = False  # XLA optimisation level 0 for training steps (tests)
     config.variants = ("mse", "triplet", "ciede2000")  # losses; see autoencoder.VARIANTS
 
     config.data = ml_collections.ConfigDict()

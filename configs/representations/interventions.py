@@ -15,6 +15,7 @@ def get_config() -> ml_collections.ConfigDict:
     config.experiment = "interventions"  # a module of munsell_jax.representations
     config.workdir = "results/representations/interventions"
     config.seed = 0
+    config.fast_compile = False  # XLA optimisation level 0 for training steps (tests)
     # interventions.VARIANTS: plain, normalised (unit latent, no regularisers),
     # regs_before / regs_after (unit latent, regularisers on the raw / unit latent)
     config.variants = ("plain", "normalised", "regs_before", "regs_after")

@@ -14,6 +14,7 @@ def get_config() -> ml_collections.ConfigDict:
     config.experiment = "refiner"  # a module of munsell_jax.representations
     config.workdir = "results/representations/refiner"
     config.seed = 0
+    config.fast_compile = False  # XLA optimisation level 0 for training steps (tests)
 
     config.data = ml_collections.ConfigDict()
     # skimage.data images bundled with the package (no download)

@@ -120,6 +120,25 @@ def write_summary(
     (workdir / "README.md").write_text("\n".join(lines))
 
 
+def compiler_options(config: ml_collections.ConfigDict) -> dict | None:
+    """``jax.jit``'s ``compiler_options`` for the training steps: XLA backend
+    optimisation level 0 when ``config.fast_compile`` (about half the compile
+    time, slower steps: for the tests' tiny runs, where compiling dominates)."""
+    return {"xla_backend_optimization_level": 0} if config.get("fast_compile") else None
+
+
+def create(make, key, config: ml_collections.ConfigDict):
+    """``nnx.split(make(key))`` with the parameters initialised in one compiled
+    call: eagerly, every initialiser of every new shape compiles on its own,
+    which costs seconds per model on CPU. ``make(key) -> nnx.Module``."""
+    import jax
+    from flax import nnx
+
+    graphdef, _ = nnx.split(nnx.eval_shape(lambda: make(key)))
+    state = jax.jit(lambda k: nnx.split(make(k))[1], compiler_options=compiler_options(config))
+    return graphdef, state(key)
+
+
 def figure(*, figsize: tuple[float, float]):
     """A bare ``matplotlib.figure.Figure``: no pyplot global state or backend
     switch (which would stop plots showing in a notebook that imported us)."""

@@ -23,6 +23,7 @@ epoch), ``latent_final.png``, ``error_by_hsv.png``, ``metrics.json`` and a
 
 from __future__ import annotations
 
+import functools
 import time
 from pathlib import Path
 
@@ -34,7 +35,7 @@ import optax
 from flax import nnx
 
 from munsell_jax import colorimetry, losses
-from munsell_jax.representations import figure, write_summary
+from munsell_jax.representations import compiler_options, create, figure, write_summary
 
 VARIANTS = ("mse", "triplet", "ciede2000")
 LATENT_ACTIVATIONS = ("tanh", "none")
@@ -134,12 +135,13 @@ def hue_triplets(
     k_h, k_sv, k_neg = jax.random.split(key, 3)
     hsv = colorimetry.RGB_to_HSV(rgb_Bx3)
     B = rgb_Bx3.shape[0]
-    dh = jax.random.uniform(k_h, (B,), minval=-hue_jitter, maxval=hue_jitter)
-    dsv = jax.random.uniform(k_sv, (B, 2), minval=-sv_jitter, maxval=sv_jitter)
+    dtype = rgb_Bx3.dtype
+    dh = jax.random.uniform(k_h, (B,), dtype, minval=-hue_jitter, maxval=hue_jitter)
+    dsv = jax.random.uniform(k_sv, (B, 2), dtype, minval=-sv_jitter, maxval=sv_jitter)
     positive = jnp.concatenate(
         [(hsv[:, :1] + dh[:, None]) % 1.0, jnp.clip(hsv[:, 1:] + dsv, 0.0, 1.0)], axis=-1
     )
-    shift = jax.random.uniform(k_neg, (B, 1), minval=min_hue_gap, maxval=1.0 - min_hue_gap)
+    shift = jax.random.uniform(k_neg, (B, 1), dtype, minval=min_hue_gap, maxval=1 - min_hue_gap)
     negative = jnp.concatenate([(hsv[:, :1] + shift) % 1.0, hsv[:, 1:]], axis=-1)
     return colorimetry.HSV_to_RGB(positive), colorimetry.HSV_to_RGB(negative), hsv[:, 1]
 
@@ -159,6 +161,13 @@ def triplet_loss(
 
     hinge = jax.nn.relu(distance(z_a, z_p) - distance(z_a, z_n) + margin)
     return jnp.sum(weight * hinge) / jnp.maximum(jnp.sum(weight), 1e-6)
+
+
+@jax.jit
+def colour_attributes(rgb: jax.Array) -> tuple[jax.Array, jax.Array]:
+    """HSV ``[..., 3]`` and CIELab LCh ``[..., 3]`` (D65; hue in degrees) of sRGB
+    colours, in one compiled call (eagerly, each primitive compiles on its own)."""
+    return colorimetry.RGB_to_HSV(rgb), colorimetry.Lab_to_LCHab(colorimetry.sRGB_to_Lab(rgb))
 
 
 def _circular_mean(a: np.ndarray) -> float:
@@ -193,6 +202,18 @@ def angle_alignment(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     return float(length), float(np.degrees(np.mean(np.abs(residual))))
 
 
+def _pearson(x: np.ndarray, y: np.ndarray) -> float:
+    return float(np.corrcoef(x, y)[0, 1])
+
+
+def _ranks(x: np.ndarray) -> np.ndarray:
+    """Ranks 0..N-1 (ties broken by order: the values here are continuous), so
+    the Pearson correlation of ranks is Spearman's."""
+    ranks = np.empty(len(x))
+    ranks[np.argsort(x, kind="stable")] = np.arange(len(x))
+    return ranks
+
+
 def latent_geometry(
     z_Nx2: np.ndarray, rgb_Nx3: np.ndarray, centre_2: np.ndarray, *, min_chroma: float = 20.0
 ) -> dict:
@@ -211,12 +232,9 @@ def latent_geometry(
       Pearson / Spearman correlations of the radius with ``C*ab`` and HSV
       saturation over all colours.
     """
-    from scipy import stats
-
     d = z_Nx2 - centre_2
     angle, radius = np.arctan2(d[:, 1], d[:, 0]), np.hypot(d[:, 0], d[:, 1])
-    lch = np.asarray(colorimetry.Lab_to_LCHab(colorimetry.sRGB_to_Lab(rgb_Nx3)))
-    hsv = np.asarray(colorimetry.RGB_to_HSV(rgb_Nx3))
+    hsv, lch = (np.asarray(a) for a in colour_attributes(rgb_Nx3))
     chromatic = lch[:, 1] > min_chroma
     out = {"chromatic_fraction": float(np.mean(chromatic))}
     for name, hue in (("lab_hue", np.radians(lch[:, 2])), ("hsv_hue", 2 * np.pi * hsv[:, 0])):
@@ -226,8 +244,8 @@ def latent_geometry(
         out[f"angle_alignment_{name}"] = length
         out[f"angle_error_deg_{name}"] = error
     for name, value in (("chroma", lch[:, 1]), ("saturation", hsv[:, 1])):
-        out[f"radius_pearson_{name}"] = float(stats.pearsonr(radius, value)[0])
-        out[f"radius_spearman_{name}"] = float(stats.spearmanr(radius, value)[0])
+        out[f"radius_pearson_{name}"] = _pearson(radius, value)
+        out[f"radius_spearman_{name}"] = _pearson(_ranks(radius), _ranks(value))
     return out
 
 
@@ -251,18 +269,37 @@ def _loss_fn(variant: str, config: ml_collections.ConfigDict):
     return loss
 
 
+# Module-level with the graph definition static: every variant (same
+# architecture, so equal graph definitions) reuses one compiled function.
+@functools.partial(jax.jit, static_argnums=0)
+def _encode(graphdef, params, rgb):
+    return nnx.merge(graphdef, params).encode(rgb)
+
+
+@functools.partial(jax.jit, static_argnums=0)
+def _evaluate(graphdef, params, rgb, grey):
+    """Reconstructions, latents, CIEDE2000 per colour, and the grey ramp's mean latent."""
+    model = nnx.merge(graphdef, params)
+    pred, z = model(rgb)
+    centre = jnp.mean(model.encode(grey), axis=0)
+    return pred, z, losses.delta_e(pred, rgb, space="sRGB"), centre
+
+
 def train_variant(
     key: jax.Array, variant: str, config: ml_collections.ConfigDict, train_Nx3, frame_Mx3
 ) -> tuple[ColourAutoencoder, np.ndarray, list[float]]:
-    """Train one variant; returns the model, the frame colours' latents after
+    """Train one variant; returns ``(graphdef, params)``, the frame colours' latents after
     every epoch ``[epochs + 1, M, 2]`` (index 0: at initialisation) and the
     mean training loss per epoch."""
     k_init, k_train = jax.random.split(key)
     m = config.model
-    model = ColourAutoencoder(
-        latent=m.latent, width=m.width, depth=m.depth, rngs=nnx.Rngs(params=k_init)
+    graphdef, params = create(
+        lambda k: ColourAutoencoder(
+            latent=m.latent, width=m.width, depth=m.depth, rngs=nnx.Rngs(params=k)
+        ),
+        k_init,
+        config,
     )
-    graphdef, params = nnx.split(model)
     tx = optax.adam(config.opt.learning_rate)
     opt_state = tx.init(params)
     loss = _loss_fn(variant, config)
@@ -276,7 +313,7 @@ def train_variant(
         updates, opt_state = tx.update(grads, opt_state, params)
         return (optax.apply_updates(params, updates), opt_state), value
 
-    @jax.jit
+    @functools.partial(jax.jit, compiler_options=compiler_options(config))
     def epoch(params, opt_state, key):
         k_perm, k_steps = jax.random.split(key)
         order = jax.random.permutation(k_perm, n)[: steps * batch].reshape(steps, batch)
@@ -286,31 +323,27 @@ def train_variant(
         )
         return params, opt_state, jnp.mean(values)
 
-    @jax.jit
-    def encode(params, rgb):
-        return nnx.merge(graphdef, params).encode(rgb)
-
-    frames, history = [np.asarray(encode(params, frame_Mx3))], []
+    frames, history = [np.asarray(_encode(graphdef, params, frame_Mx3))], []
     for key_epoch in jax.random.split(k_train, config.opt.epochs):
         params, opt_state, value = epoch(params, opt_state, key_epoch)
         if not np.isfinite(float(value)):
             raise FloatingPointError(f"{variant}: loss is {float(value)}")
         history.append(float(value))
-        frames.append(np.asarray(encode(params, frame_Mx3)))
-    return nnx.merge(graphdef, params), np.stack(frames), history
+        frames.append(np.asarray(_encode(graphdef, params, frame_Mx3)))
+    return (graphdef, params), np.stack(frames), history
 
 
 def _hue_colours(rgb: np.ndarray) -> np.ndarray:
     """Each colour's fully saturated, full-value hue (what the scatter shows)."""
-    hsv = np.array(colorimetry.RGB_to_HSV(rgb))
+    hsv = np.array(colour_attributes(rgb)[0])
     hsv[:, 1:] = 1.0
-    return np.asarray(colorimetry.HSV_to_RGB(hsv))
+    return np.asarray(jax.jit(colorimetry.HSV_to_RGB)(hsv))
 
 
 def _save_animation(path: Path, frames: dict, rgb: np.ndarray, histories: dict, *, fps: int):
     from matplotlib.animation import PillowWriter
 
-    hsv = np.asarray(colorimetry.RGB_to_HSV(rgb))
+    hsv = np.asarray(colour_attributes(rgb)[0])
     colours, sizes = _hue_colours(rgb), 2 + 10 * hsv[:, 1]
     fig = figure(figsize=(3.0 * len(frames), 3.2))
     axes = fig.subplots(1, len(frames), squeeze=False)[0]
@@ -329,9 +362,11 @@ def _save_animation(path: Path, frames: dict, rgb: np.ndarray, histories: dict, 
             writer.grab_frame()
 
 
-def _binned(values: np.ndarray, by: np.ndarray, bins: int, keep: np.ndarray) -> list[float]:
+def _binned(values: np.ndarray, by: np.ndarray, bins: int, keep: np.ndarray) -> list:
+    """Mean of ``values`` per bin of ``by`` in [0, 1]; ``None`` for an empty bin."""
     index = np.minimum((by * bins).astype(int), bins - 1)
-    return [float(np.mean(values[keep & (index == b)])) for b in range(bins)]
+    means = [values[keep & (index == b)] for b in range(bins)]
+    return [float(np.mean(m)) if m.size else None for m in means]
 
 
 def train_and_evaluate(config: ml_collections.ConfigDict, workdir: Path) -> dict:
@@ -342,24 +377,23 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: Path) -> dict
     workdir.mkdir(parents=True, exist_ok=True)
     key = jax.random.key(config.seed)
     k_train, k_test, k_models = jax.random.split(key, 3)
-    train = jax.random.uniform(k_train, (config.data.train_size, 3))
-    test = np.asarray(jax.random.uniform(k_test, (config.data.test_size, 3)))
+    # float32 explicitly: the data must not turn float64 where x64 is enabled.
+    train = jax.random.uniform(k_train, (config.data.train_size, 3), jnp.float32)
+    test = np.asarray(jax.random.uniform(k_test, (config.data.test_size, 3), jnp.float32))
     frame_rgb = test[: config.eval.frame_points]
-    grey_ramp = np.repeat(np.linspace(0.0, 1.0, 17)[:, None], 3, axis=1)
-    test_hsv = np.asarray(colorimetry.RGB_to_HSV(test))
+    grey_ramp = np.repeat(np.linspace(0.0, 1.0, 17, dtype=np.float32)[:, None], 3, axis=1)
+    test_hsv = np.asarray(colour_attributes(test)[0])
 
     frames, histories, metrics, finals = {}, {}, {"variants": {}}, {}
     keys = jax.random.split(k_models, len(config.variants))
     for variant, k in zip(config.variants, keys, strict=True):
         if variant not in VARIANTS:
             raise ValueError(f"variant must be one of {VARIANTS}, not {variant!r}")
-        model, frames[variant], histories[variant] = train_variant(
+        (graphdef, params), frames[variant], histories[variant] = train_variant(
             k, variant, config, train, jnp.asarray(frame_rgb)
         )
-        pred, z = (np.asarray(a) for a in jax.jit(model)(jnp.asarray(test)))
+        pred, z, de, centre = (np.asarray(a) for a in _evaluate(graphdef, params, test, grey_ramp))
         se = np.mean((pred - test) ** 2, axis=-1)
-        de = np.asarray(losses.delta_e(pred, test, space="sRGB"))
-        centre = np.asarray(model.encode(jnp.asarray(grey_ramp))).mean(axis=0)
         bins = config.eval.bins
         chromatic = test_hsv[:, 1] > 0.2
         everything = np.ones_like(chromatic)
@@ -414,7 +448,7 @@ def _plot_binned(path: Path, results: dict, bins: int) -> None:
     )
     for ax, (field, label) in zip(axes, panels, strict=True):
         for variant, m in results.items():
-            ax.plot(centres, m[f"mse_by_{field}"], "o-", label=variant, ms=3)
+            ax.plot(centres, np.array(m[f"mse_by_{field}"], float), "o-", label=variant, ms=3)
         ax.set(xlabel=label, ylabel="reconstruction MSE (sRGB)", yscale="log")
     axes[0].legend(fontsize=8)
     fig.savefig(path, dpi=80)

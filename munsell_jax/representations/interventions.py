@@ -35,7 +35,7 @@ import optax
 from flax import nnx
 
 from munsell_jax import colorimetry
-from munsell_jax.representations import figure, write_summary
+from munsell_jax.representations import compiler_options, create, figure, write_summary
 from munsell_jax.representations.autoencoder import ColourAutoencoder
 
 # name: (normalise before decoding, where the regularisers act: None, "before", "after")
@@ -142,17 +142,21 @@ def repel(
     return n[..., None] * (jnp.cos(new_theta)[..., None] * r + jnp.sin(new_theta)[..., None] * u)
 
 
+# Jitted once: eagerly, each primitive of the conversion compiles on its own.
+_hsv_to_rgb = jax.jit(colorimetry.HSV_to_RGB)
+
+
 def hsv_grid(hues: int, saturations: np.ndarray, values: np.ndarray, *, offset: float = 0.0):
     """The HSV cube's grid: ``[N, 3]`` HSV (hue in turns) and ``[N, 3]`` sRGB."""
     H, S, V = np.meshgrid((np.arange(hues) + offset) / hues, saturations, values, indexing="ij")
     hsv = np.stack([H.ravel(), S.ravel(), V.ravel()], axis=-1).astype(np.float32)
-    return hsv, np.asarray(colorimetry.HSV_to_RGB(hsv))
+    return hsv, np.asarray(_hsv_to_rgb(hsv))
 
 
 def prototypes(k: int = 12) -> np.ndarray:
     """``[k, 3]`` vibrant hues (``S = V = 1``) from red (index 0) round the circle."""
     hsv = np.stack([np.arange(k) / k, np.ones(k), np.ones(k)], axis=-1).astype(np.float32)
-    return np.asarray(colorimetry.HSV_to_RGB(hsv))
+    return np.asarray(_hsv_to_rgb(hsv))
 
 
 def _regularisers(model: ColourAutoencoder, z_raw, protos, anchor, placement: str, reg):
@@ -170,25 +174,28 @@ def _regularisers(model: ColourAutoencoder, z_raw, protos, anchor, placement: st
 
 
 def train_variant(key: jax.Array, name: str, config: ml_collections.ConfigDict, rgb_Nx3, weights_N):
-    """Train one variant of ``VARIANTS`` on the weighted grid; returns the model and
-    the loss per logged chunk of steps."""
+    """Train one variant of ``VARIANTS`` on the weighted grid; returns ``(graphdef,
+    params)`` and the loss per logged chunk of steps."""
     normalise, placement = VARIANTS[name]
     k_init, k_train = jax.random.split(key)
     m = config.model
-    model = ColourAutoencoder(
-        latent=m.latent,
-        width=m.width,
-        depth=m.depth,
-        latent_activation="none",
-        normalise=normalise,
-        rngs=nnx.Rngs(params=k_init),
+    graphdef, params = create(
+        lambda k: ColourAutoencoder(
+            latent=m.latent,
+            width=m.width,
+            depth=m.depth,
+            latent_activation="none",
+            normalise=normalise,
+            rngs=nnx.Rngs(params=k),
+        ),
+        k_init,
+        config,
     )
-    graphdef, params = nnx.split(model)
     tx = optax.adam(config.opt.learning_rate)
     opt_state = tx.init(params)
     protos = jnp.asarray(prototypes(config.reg.prototypes))
-    anchor = jax.nn.one_hot(0, m.latent)  # red pinned to the first latent axis
-    p = jnp.asarray(weights_N / np.sum(weights_N))
+    anchor = jax.nn.one_hot(0, m.latent, dtype=jnp.float32)  # red pinned to the first axis
+    p = jnp.asarray(weights_N / np.sum(weights_N), jnp.float32)
 
     def loss(params, rgb):
         model = nnx.merge(graphdef, params)
@@ -205,7 +212,7 @@ def train_variant(key: jax.Array, name: str, config: ml_collections.ConfigDict, 
         updates, opt_state = tx.update(grads, opt_state, params)
         return (optax.apply_updates(params, updates), opt_state), value
 
-    @jax.jit
+    @functools.partial(jax.jit, compiler_options=compiler_options(config))
     def chunk(params, opt_state, key):
         keys = jax.random.split(key, config.opt.log_every)
         (params, opt_state), values = jax.lax.scan(step, (params, opt_state), keys)
@@ -217,16 +224,30 @@ def train_variant(key: jax.Array, name: str, config: ml_collections.ConfigDict, 
         if not np.isfinite(float(value)):
             raise FloatingPointError(f"{name}: loss is {float(value)}")
         history.append(float(value))
-    return nnx.merge(graphdef, params), history
+    return (graphdef, params), history
 
 
-def _intervene(name: str, z, direction, config):
-    i = config.intervention
-    if name == "suppress":
+def _intervene(which: str, z, direction, i: ml_collections.ConfigDict):
+    if which == "suppress":
         return suppress(z, direction, strength=i.strength, width_deg=i.width_deg)
-    if name == "repel":
+    if which == "repel":
         return repel(z, direction, angle_deg=i.angle_deg, width_deg=i.width_deg)
     return z
+
+
+# Module-level with the graph definition static: variants of one architecture
+# share compiled code (eagerly, every primitive would compile on its own).
+@functools.partial(jax.jit, static_argnums=(0, 4, 5))
+def _apply(graphdef, params, rgb, protos, which: str, intervention: tuple):
+    """Reconstructions of ``rgb`` under intervention ``which``, the decoder inputs
+    before it, the raw latents, the prototypes' raw latents and the red
+    direction (pure red's decoder input, made unit)."""
+    i = ml_collections.ConfigDict(dict(intervention))
+    model = nnx.merge(graphdef, params)
+    z_raw, z_protos = model.encode(rgb), model.encode(protos)
+    direction = _unit(model.to_decoder(z_protos[0]))
+    z = model.to_decoder(z_raw)
+    return model.decode(_intervene(which, z, direction, i)), z, z_raw, z_protos, direction
 
 
 def _hue_distance(h: np.ndarray, h0: float) -> np.ndarray:
@@ -253,43 +274,40 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: Path) -> dict
 
     keys = jax.random.split(jax.random.key(config.seed), len(config.variants))
     results, sphere, by_hue, strips = {}, {}, {}, {}
-    strip_rgb = np.asarray(
-        colorimetry.HSV_to_RGB(
-            np.stack([np.linspace(0, 1, 96, endpoint=False), np.ones(96), np.ones(96)], -1)
-        )
-    )
+    strip_rgb = prototypes(96)  # a fully saturated hue strip, red first
+    protos = jnp.asarray(prototypes(config.reg.prototypes))
+    intervention = tuple(sorted(config.intervention.to_dict().items()))
+    inputs = np.concatenate([test_rgb, strip_rgb])  # one call per intervention
+    vivid = test_hsv[:, 1] > 0.5
+    hue_index = np.round(test_hsv[:, 0] * d.test_hue_steps - 0.5).astype(int)
     for name, key in zip(config.variants, keys, strict=True):
         if name not in VARIANTS:
             raise ValueError(f"variant must be one of {tuple(VARIANTS)}, not {name!r}")
-        model, history = train_variant(key, name, config, jnp.asarray(train_rgb), weights)
-        protos = jnp.asarray(prototypes(config.reg.prototypes))
-        direction = _unit(model.to_decoder(model.encode(protos[:1]))[0])
-
-        @functools.partial(jax.jit, static_argnames="which")
-        def reconstruct(rgb, which, model=model, direction=direction):
-            z = model.to_decoder(model.encode(rgb))
-            return model.decode(_intervene(which, z, direction, config))
-
+        (graphdef, params), history = train_variant(
+            key, name, config, jnp.asarray(train_rgb), weights
+        )
         entry = {"final_loss": history[-1], "loss_history": history}
         hue_curves = {}
         for which in INTERVENTIONS:
-            se = np.mean((np.asarray(reconstruct(test_rgb, which)) - test_rgb) ** 2, axis=-1)
+            out, z, z_raw, z_protos, direction = (
+                np.asarray(a) for a in _apply(graphdef, params, inputs, protos, which, intervention)
+            )
+            pred, strips[(name, which)] = out[: len(test_rgb)], out[len(test_rgb) :]
+            se = np.mean((pred - test_rgb) ** 2, axis=-1)
             entry[which] = {
                 "mse_max": float(np.max(se)),
                 "mse_median": float(np.median(se)),
-                "mse_median_red": float(np.median(se[red])),
-                "mse_median_not_red": float(np.median(se[not_red])),
+                "mse_median_red": _median(se[red]),
+                "mse_median_not_red": _median(se[not_red]),
             }
-            vivid = test_hsv[:, 1] > 0.5
             hue_curves[which] = [
-                float(np.mean(se[vivid & (np.round(test_hsv[:, 0] * d.test_hue_steps - 0.5) == h)]))
-                for h in range(d.test_hue_steps)
+                _mean(se[vivid & (hue_index == h)]) for h in range(d.test_hue_steps)
             ]
-            strips[(name, which)] = np.asarray(reconstruct(strip_rgb, which))
-        entry["geometry"] = _geometry(model, protos, test_rgb, config)
+        n = len(test_rgb)
+        entry["geometry"] = _geometry(z_raw[:n], z_protos, config)
         results[name] = entry
         by_hue[name] = hue_curves
-        sphere[name] = (np.asarray(model.to_decoder(model.encode(test_rgb))), np.asarray(direction))
+        sphere[name] = (z[:n], direction)
 
     metrics = {"variants": results, "red_colours": int(red.sum()), "test_colours": len(test_rgb)}
     hue_axis = (np.arange(d.test_hue_steps) + 0.5) / d.test_hue_steps
@@ -309,21 +327,30 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: Path) -> dict
     return metrics
 
 
-def _geometry(model, protos, test_rgb, config) -> dict:
-    """The regularisers' targets, measured on what the decoder sees."""
-    z_raw = model.encode(jnp.asarray(test_rgb))
-    z_p = _unit(model.encode(protos))
+def _median(x: np.ndarray) -> float | None:
+    return float(np.median(x)) if x.size else None
+
+
+def _mean(x: np.ndarray) -> float | None:
+    return float(np.mean(x)) if x.size else None
+
+
+def _geometry(z_raw: np.ndarray, z_protos: np.ndarray, config) -> dict:
+    """The regularisers' targets, measured on raw latents ``[N, D]`` and on the
+    unit prototype latents (what a normalising decoder sees)."""
+    norm = np.linalg.norm(z_raw, axis=-1)
+    z_p = z_protos / np.linalg.norm(z_protos, axis=-1, keepdims=True)
     cos = np.asarray(z_p @ z_p.T)
     angles = np.degrees(np.arccos(np.clip(cos, -1, 1)))
     adjacent = [angles[i, (i + 1) % len(angles)] for i in range(len(angles))]
     return {
-        "raw_norm_mean": float(jnp.mean(_norm(z_raw))),
-        "raw_norm_std": float(jnp.std(_norm(z_raw))),
-        "raw_unitarity": float(unitarity_penalty(z_raw)),
+        "raw_norm_mean": float(np.mean(norm)),
+        "raw_norm_std": float(np.std(norm)),
+        "raw_unitarity": float(np.mean((norm - 1) ** 2)),
         "red_angle_to_anchor_deg": float(np.degrees(np.arccos(np.clip(z_p[0, 0], -1, 1)))),
         "min_prototype_angle_deg": float(np.min(angles + 360 * np.eye(len(angles)))),
         "adjacent_prototype_angle_deg_mean": float(np.mean(adjacent)),
-        "prototype_planarity_unit": float(planarity_penalty(z_p)),
+        "prototype_planarity_unit": float(np.mean(np.sum(z_p[:, 2:] ** 2, axis=-1))),
         "min_angle_target_deg": config.reg.min_angle_deg,
     }
 
@@ -333,7 +360,7 @@ def _plot_loss_by_hue(path: Path, hue_axis: np.ndarray, by_hue: dict) -> None:
     axes = fig.subplots(1, len(by_hue), squeeze=False, sharey=True)[0]
     for ax, (name, curves) in zip(axes, by_hue.items(), strict=True):
         for which, curve in curves.items():
-            ax.plot(hue_axis, curve, label=which)
+            ax.plot(hue_axis, np.array(curve, float), label=which)
         ax.set(title=name, xlabel="HSV hue (S > 0.5)", yscale="log")
         ax.title.set_fontsize(9)
     axes[0].set_ylabel("reconstruction MSE")
@@ -342,10 +369,12 @@ def _plot_loss_by_hue(path: Path, hue_axis: np.ndarray, by_hue: dict) -> None:
 
 
 def _plot_sphere(path: Path, sphere: dict, rgb: np.ndarray) -> None:
-    fig = figure(figsize=(3.2 * len(sphere), 3.4))
+    columns = 2
+    rows = -(-len(sphere) // columns)
+    fig = figure(figsize=(3.6 * columns, 3.4 * rows))
     u, v = np.meshgrid(np.linspace(0, 2 * np.pi, 25), np.linspace(0, np.pi, 13))
     for i, (name, (z, direction)) in enumerate(sphere.items()):
-        ax = fig.add_subplot(1, len(sphere), i + 1, projection="3d")
+        ax = fig.add_subplot(rows, columns, i + 1, projection="3d")
         # The decoder's 4-D inputs seen through their top three principal axes.
         _, _, vt = np.linalg.svd(z - z.mean(axis=0), full_matrices=False)
         p, r = z @ vt[:3].T, direction @ vt[:3].T
@@ -358,8 +387,10 @@ def _plot_sphere(path: Path, sphere: dict, rgb: np.ndarray) -> None:
             linewidth=0.4,
         )
         ax.scatter(*p.T, c=rgb, s=3, depthshade=False)
-        ax.quiver(0, 0, 0, *(r * scale / max(np.linalg.norm(r), 1e-9)), color="k")
-        ax.set_title(f"{name} (PCA 1-3; arrow: red)", fontsize=8)
+        tip = 1.3 * scale * r / max(float(np.linalg.norm(r)), 1e-9)
+        ax.plot(*np.stack([np.zeros(3), tip], axis=1), color="k", linewidth=2.5)
+        ax.set_title(f"{name} (PCA 1-3; black: red direction)", fontsize=8)
+        ax.set_box_aspect(None, zoom=1.25)
         ax.set_axis_off()
     fig.savefig(path, dpi=80)
 
@@ -374,6 +405,10 @@ def _plot_strips(path: Path, strip_rgb: np.ndarray, strips: dict, variants) -> N
         ax.set_xticks([])
         ax.set_title(name, fontsize=8)
     fig.savefig(path, dpi=80)
+
+
+def _e(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.2e}"
 
 
 def _summary_lines(metrics: dict, config: ml_collections.ConfigDict) -> list[str]:
@@ -396,8 +431,8 @@ def _summary_lines(metrics: dict, config: ml_collections.ConfigDict) -> list[str
         for which in INTERVENTIONS:
             e = m[which]
             lines.append(
-                f"| {name} | {which} | {e['mse_max']:.4f} | {e['mse_median']:.5f} "
-                f"| {e['mse_median_red']:.4f} | {e['mse_median_not_red']:.5f} |"
+                f"| {name} | {which} | {e['mse_max']:.2e} | {e['mse_median']:.2e} "
+                f"| {_e(e['mse_median_red'])} | {_e(e['mse_median_not_red'])} |"
             )
     lines += [
         "",

@@ -23,6 +23,7 @@ exponential moving average (EMA) of the parameters on held-out photographs.
 
 from __future__ import annotations
 
+import functools
 import time
 from pathlib import Path
 
@@ -34,7 +35,7 @@ import optax
 from flax import nnx
 
 from munsell_jax import colorimetry, losses
-from munsell_jax.representations import figure, write_summary
+from munsell_jax.representations import compiler_options, create, figure, write_summary
 
 BRANCHES = ("rgb", "hsv", "lab")
 
@@ -204,10 +205,29 @@ def psnr(pred: np.ndarray, target: np.ndarray) -> float:
     return float(10 * np.log10(1.0 / max(np.mean((pred - target) ** 2), 1e-12)))
 
 
+def _saturation(rgb: np.ndarray) -> np.ndarray:
+    """HSV saturation of sRGB ``[..., 3]`` in [0, 1], in numpy (the same formula
+    as ``colorimetry.RGB_to_HSV``: ``(max - min) / max``, 0 at black)."""
+    high, low = rgb.max(axis=-1), rgb.min(axis=-1)
+    return np.where(high > 0, (high - low) / np.where(high > 0, high, 1.0), 0.0)
+
+
 def saturation_error(pred: np.ndarray, target: np.ndarray) -> float:
     """Mean absolute HSV-saturation difference, in [0, 1]."""
-    s = np.asarray(colorimetry.RGB_to_HSV(np.stack([pred, target])))[..., 1]
-    return float(np.mean(np.abs(s[0] - s[1])))
+    return float(np.mean(np.abs(_saturation(pred) - _saturation(target))))
+
+
+CASE_LABELS = ("target", "before", "constant_gain", "after_raw", "after_ema")
+
+
+def _evaluate_case(graphdef, params, ema, image_HxWx3, factor, gain: float):
+    """One held-out case in one compiled call: the image, its desaturated copy,
+    the constant-gain reference and the refiner's outputs (raw and EMA
+    parameters), each ``[H, W, 3]`` in [0, 1] (order of ``CASE_LABELS``)."""
+    degraded = desaturate(image_HxWx3[None], factor[None])
+    constant = jnp.clip(desaturate(degraded, jnp.full((1,), gain, degraded.dtype)), 0.0, 1.0)
+    outputs = [nnx.merge(graphdef, p).refiner(degraded) for p in (params, ema)]
+    return image_HxWx3, degraded[0], constant[0], outputs[0][0], outputs[1][0]
 
 
 def train_and_evaluate(config: ml_collections.ConfigDict, workdir: Path) -> dict:
@@ -225,19 +245,24 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: Path) -> dict
     k_init, k_train = jax.random.split(key)
 
     m = config.model
-    refiner = ColourRefiner(
-        width=m.width, depth=m.depth, tone_points=m.tone_points, rngs=nnx.Rngs(params=k_init)
+    graphdef, params = create(
+        lambda k: Trainable(
+            ColourRefiner(
+                width=m.width, depth=m.depth, tone_points=m.tone_points, rngs=nnx.Rngs(params=k)
+            ),
+            losses.UncertaintyWeighting(len(LOSS_NAMES)),
+        ),
+        k_init,
+        config,
     )
-    trainable = Trainable(refiner, losses.UncertaintyWeighting(len(LOSS_NAMES)))
-    graphdef, params = nnx.split(trainable)
     tx = optax.chain(optax.clip_by_global_norm(o.clip_norm), optax.adam(o.learning_rate))
     opt_state = tx.init(params)
     ema = jax.tree.map(jnp.copy, params)
 
-    @jax.jit
+    @functools.partial(jax.jit, compiler_options=compiler_options(config))
     def step(params, opt_state, ema, key, target):
         factor = jax.random.uniform(
-            key, target.shape[:1], minval=d.factor_low, maxval=d.factor_high
+            key, target.shape[:1], target.dtype, minval=d.factor_low, maxval=d.factor_high
         )
         degraded = desaturate(target, factor)
 
@@ -265,31 +290,23 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: Path) -> dict
 
     models = {"raw": nnx.merge(graphdef, params).refiner, "ema": nnx.merge(graphdef, ema).refiner}
     trained = nnx.merge(graphdef, params)
-    apply = jax.jit(lambda p, x: nnx.merge(graphdef, p).refiner(x))
+    # A reference a human might try: undo the mean training factor globally.
+    gain = 2.0 / (d.factor_low + d.factor_high)
+    evaluate_case = jax.jit(
+        _evaluate_case, static_argnums=(0, 5), compiler_options=compiler_options(config)
+    )
     cases, pictures = [], []
     for name, image in zip(d.test_images, test_images, strict=True):
         for factor in d.eval_factors:
-            degraded = np.asarray(desaturate(jnp.asarray(image)[None], jnp.asarray([factor]))[0])
-            out = {
-                label: np.asarray(apply(p, jnp.asarray(degraded)[None])[0])
-                for label, p in (("raw", params), ("ema", ema))
-            }
-            # A reference a human might try: undo the mean training factor globally.
-            gain = 2.0 / (d.factor_low + d.factor_high)
-            constant = np.asarray(desaturate(jnp.asarray(degraded)[None], jnp.asarray([gain]))[0])
-            constant = np.clip(constant, 0.0, 1.0)
+            images = evaluate_case(graphdef, params, ema, image, np.float32(factor), gain)
+            images = dict(zip(CASE_LABELS, (np.asarray(x) for x in images), strict=True))
             row = {"image": name, "factor": factor}
-            for label, x in (
-                ("before", degraded),
-                ("constant_gain", constant),
-                ("after_raw", out["raw"]),
-                ("after_ema", out["ema"]),
-            ):
-                row[f"psnr_{label}"] = psnr(x, image)
-                row[f"saturation_error_{label}"] = saturation_error(x, image)
+            for label in CASE_LABELS[1:]:
+                row[f"psnr_{label}"] = psnr(images[label], image)
+                row[f"saturation_error_{label}"] = saturation_error(images[label], image)
             cases.append(row)
             if factor == d.picture_factor:
-                pictures.append((name, image, degraded, out["ema"]))
+                pictures.append((name, image, images["before"], images["after_ema"]))
 
     labels = ("before", "constant_gain", "after_raw", "after_ema")
     summary = {
