@@ -376,13 +376,34 @@ def load_or_generate(
 ) -> Dataset:
     """Load data set ``name`` from the cache, or generate, write and summarise it.
 
-    ``name`` is a sampler of ``SAMPLERS`` or ``"large"``: grid + boundary +
-    forward in the proportions of ``LARGE``, scaled to ``size`` rows in all.
+    ``name`` is a sampler of ``SAMPLERS``; ``"large"``: grid + boundary +
+    forward in the proportions of ``LARGE``, scaled to ``size`` rows in all;
+    or ``"a+b"``: equal shares of the named sets (``size`` rows in all).
 
     Writes ``<stem>.npz`` (arrays ``specification`` and ``xyY``), ``<stem>.json``
     (sizes, drops, seconds, summary statistics) and, with ``plot``,
     ``<stem>.png`` (hue, value and chroma histograms, xy scatter).
     """
+    if "+" in name:
+        # A mixture: equal shares of each named set, each cached on its own.
+        names = name.split("+")
+        total = size if size is not None else sum(_default_size(n) for n in names)
+        parts = [
+            load_or_generate(
+                n,
+                size=total // len(names),
+                seed=seed,
+                data_dir=data_dir,
+                progress=progress,
+                plot=plot,
+            )
+            for n in names
+        ]
+        return Dataset(
+            np.concatenate([p.specification for p in parts]),
+            np.concatenate([p.xyY for p in parts]),
+            sum(p.dropped for p in parts),
+        )
     if name == "large":
         # Each part cached on its own (and shared with runs that use it alone).
         scale = 1.0 if size is None else size / sum(LARGE.values())

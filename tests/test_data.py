@@ -150,3 +150,18 @@ def test_large_is_its_cached_parts(tmp_path):
     assert large.dropped == 6
     with np.load(data.cache_path(tmp_path, "boundary", 700, 0)) as boundary:
         np.testing.assert_array_equal(large.xyY[500:1_200], boundary["xyY"])
+
+
+def test_a_mixture_is_equal_shares_of_its_parts(tmp_path):
+    rng = np.random.default_rng(1)
+    for name in ("forward", "perturbation"):
+        np.savez(
+            data.cache_path(tmp_path, name, 50, 0),
+            specification=rng.uniform(size=(50, 4)),
+            xyY=rng.uniform(size=(50, 3)),
+        )
+        data.cache_path(tmp_path, name, 50, 0).with_suffix(".json").write_text('{"dropped": 1}')
+    mixed = data.load_or_generate("forward+perturbation", size=100, data_dir=tmp_path)
+    assert mixed.xyY.shape == (100, 3) and mixed.dropped == 2
+    with np.load(data.cache_path(tmp_path, "perturbation", 50, 0)) as part:
+        np.testing.assert_array_equal(mixed.xyY[50:], part["xyY"])
