@@ -229,8 +229,8 @@ def latent_geometry(
     Returns:
       circular correlations and angle alignments (``angle_alignment``) of the
       latent angle with the CIELab hue angle ``h_ab`` (D65) and the HSV hue, and
-      Pearson / Spearman correlations of the radius with ``C*ab`` and HSV
-      saturation over all colours.
+      Pearson / Spearman correlations of the radius with ``C*ab``, HSV
+      saturation and (what else it might hold) ``L*``, over all colours.
     """
     d = z_Nx2 - centre_2
     angle, radius = np.arctan2(d[:, 1], d[:, 0]), np.hypot(d[:, 0], d[:, 1])
@@ -243,7 +243,11 @@ def latent_geometry(
         out[f"circular_correlation_{name}"] = circular_correlation(a, b)
         out[f"angle_alignment_{name}"] = length
         out[f"angle_error_deg_{name}"] = error
-    for name, value in (("chroma", lch[:, 1]), ("saturation", hsv[:, 1])):
+    for name, value in (
+        ("chroma", lch[:, 1]),
+        ("saturation", hsv[:, 1]),
+        ("lightness", lch[:, 0]),
+    ):
         out[f"radius_pearson_{name}"] = _pearson(radius, value)
         out[f"radius_spearman_{name}"] = _pearson(_ranks(radius), _ranks(value))
     return out
@@ -464,8 +468,8 @@ def _summary_lines(metrics: dict, config: ml_collections.ConfigDict) -> list[str
         f"{metrics['chance_angle_alignment']:.3f}.",
         "",
         "| variant | test MSE | mean CIEDE2000 | circ. corr. angle-h_ab | alignment h_ab "
-        "| angle error (deg) | radius-C*ab Spearman | radius-S Spearman |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| angle error (deg) | radius-C*ab Spearman | radius-S Spearman | radius-L* Spearman |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for variant, m in metrics["variants"].items():
         g = m["geometry"]
@@ -473,7 +477,7 @@ def _summary_lines(metrics: dict, config: ml_collections.ConfigDict) -> list[str
             f"| {variant} | {m['test_mse']:.5f} | {m['test_mean_ciede2000']:.2f} "
             f"| {g['circular_correlation_lab_hue']:+.3f} | {g['angle_alignment_lab_hue']:.3f} "
             f"| {g['angle_error_deg_lab_hue']:.1f} | {g['radius_spearman_chroma']:+.3f} "
-            f"| {g['radius_spearman_saturation']:+.3f} |"
+            f"| {g['radius_spearman_saturation']:+.3f} | {g['radius_spearman_lightness']:+.3f} |"
         )
     lines += ["", *_verdicts(metrics), ""]
     lines += [

@@ -413,9 +413,10 @@ def _summary_lines(metrics: dict, config: ml_collections.ConfigDict) -> list[str
     w = metrics["fusion_weights"]
     lines += [
         "",
-        "Per case (EMA): "
+        "Per case, PSNR before -> after (EMA): "
         + "; ".join(
-            f"{c['image']} x{c['factor']}: {c['psnr_before']:.1f} -> {c['psnr_after_ema']:.1f} dB"
+            f"{c['image']} x{c['factor']}: {c['psnr_before']:.1f} -> {c['psnr_after_ema']:.1f} "
+            f"dB (constant gain {c['psnr_constant_gain']:.1f})"
             for c in metrics["cases"]
         )
         + ".",
