@@ -3,7 +3,11 @@
     .venv/bin/python -m munsell_jax.representations configs/representations/refiner.py
 
 Writes results/representations/refiner/ (before_after.png, tone_curves.png,
-training.png, metrics.json, README.md). Reached: RESULT_PENDING
+training.png, metrics.json, README.md). Reached (seed 0, 224 s on the 2-core
+CPU): held-out PSNR 20.1 -> 29.5 dB and mean saturation error 0.242 -> 0.077
+(EMA); a constant saturation gain of 2 gets 29.3 dB / 0.090, so the refiner
+mostly learns that gain, winning at the extreme factors (0.35, 0.65) and losing
+a little near 0.5, where the constant gain is nearly exact.
 """
 
 import ml_collections
