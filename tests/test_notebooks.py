@@ -54,7 +54,7 @@ def kernel_env(tmp_path_factory):
 
 
 def test_there_are_notebooks_and_they_are_stripped():
-    assert [p.name[:2] for p in PATHS] == ["01", "02", "03", "04", "05"]
+    assert [p.name[:2] for p in PATHS] == ["01", "02", "03", "04", "05", "06"]
     for path in PATHS:
         nb = nbformat.read(path, as_version=4)
         nbformat.validate(nb)

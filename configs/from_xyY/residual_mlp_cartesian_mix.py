@@ -1,0 +1,34 @@
+r"""Residual MLP (cartesian), fine-tuned on the lattice and the grid together (issue 9).
+
+    munsell-jax train configs/from_xyY/residual_mlp_cartesian.py \
+        --workdir runs/from_xyY/residual_mlp_cartesian
+    munsell-jax train configs/from_xyY/residual_mlp_cartesian_mix.py \
+        --workdir runs/from_xyY/residual_mlp_cartesian_mix
+
+As residual_mlp_cartesian_finetune.py (MSE + 1e-3 round-trip CIEDE2000,
+learning rate 3e-4, from the pre-trained model), on equal shares of the
+``perturbation`` sampler (the jittered lattice, where the REAL colours and
+the map's kinks are) and the ``grid`` sampler (the whole gamut), so that the
+colours off the lattice are not forgotten.
+
+Reached: see results/from_xyY/residual_mlp_cartesian_mix/metrics.json.
+"""
+
+from munsell_jax.train import default_config
+
+
+def get_config():
+    config = default_config("from_xyY", "Residual MLP (cartesian)")
+    config.inputs = "lightness"
+    config.init_from = "runs/from_xyY/residual_mlp_cartesian"
+    config.data.name = "grid+perturbation"
+    config.data.size = 1_000_000
+    config.loss.delta_e_weight = 1e-3
+    config.opt.epochs = 10
+    config.opt.learning_rate = 3e-4
+    config.opt.schedule = "warmup_cosine"
+    config.opt.warmup_epochs = 0
+    config.opt.plateau_patience = 0
+    config.opt.early_stopping_patience = 10
+    config.opt.ema_decay = 0.999
+    return config
