@@ -11,7 +11,10 @@ learning rate 3e-4, from the pre-trained model), on equal shares of the
 the map's kinks are) and the ``grid`` sampler (the whole gamut), so that the
 colours off the lattice are not forgotten.
 
-Reached: see results/from_xyY/residual_mlp_cartesian_mix/metrics.json.
+Reached (results/from_xyY/residual_mlp_cartesian_mix), 10 epochs, 9 min on
+the 2-core CPU (shared): REAL mean CIEDE2000 0.262 (p95 0.63, max 2.93), no
+hue-family errors; generalisation 0.396 (the pre-trained model: 0.433 and
+0.404; the lattice-only fine-tune: 0.224 and 0.500).
 """
 
 from munsell_jax.train import default_config
