@@ -10,8 +10,9 @@ smooth network rounds them off (REAL errors above the generalisation set's).
 This stage starts from the pre-trained model and trains on equal shares of
 the ``perturbation`` sampler (the ALL colours jittered: the published
 default data) and the ``forward`` sampler (the whole solid, so the rest is
-not forgotten: on perturbation data alone REAL reached 0.161 but random
-valid specifications went from 0.167 to 0.656), MAE, learning rate 3e-4.
+not forgotten: on perturbation data alone, ``--config.data.name=perturbation
+--config.data.size=500000``, REAL reached 0.161 but random valid
+specifications went from 0.167 to 0.656), MAE, learning rate 3e-4.
 
 Reached (results/to_xyY/residual_mlp_finetune), 10 epochs, 9 min on the
 2-core CPU (shared): REAL mean CIEDE2000 0.179 (p95 0.43, max 2.15; x, y, Y
