@@ -177,7 +177,9 @@ def load_model(name: str | Path, *, backend: str = "jax") -> Callable[[np.ndarra
 def parity(path: str | Path, *, n: int = 10_000) -> dict:
     """onnxruntime vs JAX on ``n`` inputs spanning the domain, and batch sizes 1,
     7 and 2,734: the largest difference divided by each output's range (hue 10,
-    value 10, chroma 50, xyY 1) and the number of differing hue codes."""
+    value 10, chroma 50, xyY 1), the number of differing hue codes, and (xyY ->
+    Munsell) the same largest difference with hue differences below chroma 2
+    scaled by chroma / 2."""
     import json
 
     path = _resolve(path)
@@ -192,6 +194,12 @@ def parity(path: str | Path, *, n: int = 10_000) -> dict:
     }
     if direction == "from_xyY":
         report["code_mismatches"] = int(np.sum(a[:, 3] != b[:, 3]))
+        # A hue is undefined at grey and ill-conditioned near it (a Cartesian
+        # model's hue is an angle, its rounding error grows as 1/chroma): count
+        # hue differences below chroma 2 in proportion to the chroma.
+        diff = np.abs(a - b) / OUTPUT_RANGE[direction]
+        diff[:, 0] *= np.minimum(1.0, np.minimum(a[:, 2], b[:, 2]) / 2.0)
+        report["max_abs_diff_over_range_hue_by_chroma"] = float(np.max(diff))
     for batch in (1, 7, 2_734):
         out = onnx_predict(inputs[:batch])
         if out.shape == (batch, a.shape[1]):
