@@ -384,39 +384,21 @@ def load_or_generate(
     (sizes, drops, seconds, summary statistics) and, with ``plot``,
     ``<stem>.png`` (hue, value and chroma histograms, xy scatter).
     """
-    if "+" in name:
-        # A mixture: equal shares of each named set, each cached on its own.
-        names = name.split("+")
-        total = size if size is not None else sum(_default_size(n) for n in names)
+    if "+" in name or name == "large":
+        # A mixture, each part cached on its own (and shared with runs that
+        # use it alone): "a+b" in equal shares, "large" in LARGE's proportions.
+        if name == "large":
+            scale = 1.0 if size is None else size / sum(LARGE.values())
+            shares = {part: int(round(n * scale)) for part, n in LARGE.items()}
+        else:
+            names = name.split("+")
+            total = size if size is not None else sum(_default_size(n) for n in names)
+            shares = {part: total // len(names) for part in names}
         parts = [
             load_or_generate(
-                n,
-                size=total // len(names),
-                seed=seed,
-                data_dir=data_dir,
-                progress=progress,
-                plot=plot,
+                part, size=n, seed=seed, data_dir=data_dir, progress=progress, plot=plot
             )
-            for n in names
-        ]
-        return Dataset(
-            np.concatenate([p.specification for p in parts]),
-            np.concatenate([p.xyY for p in parts]),
-            sum(p.dropped for p in parts),
-        )
-    if name == "large":
-        # Each part cached on its own (and shared with runs that use it alone).
-        scale = 1.0 if size is None else size / sum(LARGE.values())
-        parts = [
-            load_or_generate(
-                part,
-                size=int(round(n * scale)),
-                seed=seed,
-                data_dir=data_dir,
-                progress=progress,
-                plot=plot,
-            )
-            for part, n in LARGE.items()
+            for part, n in shares.items()
         ]
         return Dataset(
             np.concatenate([p.specification for p in parts]),

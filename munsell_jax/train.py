@@ -54,6 +54,7 @@ __all__ = [
     "load_model",
     "make_loss_fn",
     "make_train_step",
+    "split_rows",
     "train_and_evaluate",
 ]
 
@@ -160,6 +161,15 @@ def _arrays(config, dataset: data_lib.Dataset) -> tuple[np.ndarray, ...]:
         np.asarray(weights, np.float32),
         np.asarray(cmax, np.float32),
     )
+
+
+def split_rows(config: ml_collections.ConfigDict, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(validation rows, training rows)`` of a data set of ``n`` rows: a
+    permutation seeded by ``config.data.seed``, the first
+    ``config.data.validation_fraction`` of it for validation."""
+    order = np.random.default_rng(config.data.seed).permutation(n)
+    n_val = int(round(config.data.validation_fraction * n))
+    return order[:n_val], order[n_val:]
 
 
 def make_loss_fn(config: ml_collections.ConfigDict):
@@ -379,13 +389,6 @@ def load_model(
     return trainable.model, config
 
 
-def _resolve_run(path: str | Path) -> Path:
-    """A run folder, or a shipped model's ``<direction>/<name>`` under results/."""
-    from munsell_jax.export import _resolve
-
-    return _resolve(path)
-
-
 def _mlflow(config, workdir: Path):
     if not config.get("mlflow", False):
         return None
@@ -434,9 +437,7 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str | Path) -
         progress=False,
     )
     arrays = _arrays(config, dataset)
-    order = np.random.default_rng(config.data.seed).permutation(len(arrays[0]))
-    n_val = int(round(config.data.validation_fraction * len(order)))
-    val_rows, train_rows = order[:n_val], order[n_val:]
+    val_rows, train_rows = split_rows(config, len(arrays[0]))
     # Data parallel over every device (of every process, after
     # jax.distributed.initialize()): arrays and parameters replicated, each
     # batch split along a "data" mesh axis; XLA inserts the gradient
@@ -457,7 +458,9 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str | Path) -
     if config.get("init_from", ""):
         # Fine-tuning: another run's (EMA) parameters, same architecture; a
         # checkpoint of this run, when there is one, overrides them below.
-        start_model, _ = load_model(_resolve_run(config.init_from))
+        from munsell_jax.export import _resolve  # a run, or results/<direction>/<name>
+
+        start_model, _ = load_model(_resolve(config.init_from))
         nnx.update(trainable.model, nnx.state(start_model))
     trainable.model.train()
     ema_decay = config.opt.get("ema_decay", 0.0)

@@ -87,7 +87,7 @@ def validation_delta_e(workdir: str | Path) -> float:
     """Mean CIEDE2000 of a run's best model on (up to 20,000 of) its validation rows."""
     from munsell_jax import data as data_lib
     from munsell_jax.evaluate import EvaluationSet, model_predictor, protocol
-    from munsell_jax.train import load_model
+    from munsell_jax.train import load_model, split_rows
 
     model, config = load_model(workdir)
     dataset = data_lib.load_or_generate(
@@ -97,10 +97,7 @@ def validation_delta_e(workdir: str | Path) -> float:
         data_dir=config.data.data_dir,
         progress=False,
     )
-    # The same split as training (train_and_evaluate's permutation).
-    order = np.random.default_rng(config.data.seed).permutation(len(dataset.xyY))
-    n_val = int(round(config.data.validation_fraction * len(order)))
-    rows = order[:n_val][:_MAX_VALIDATION_ROWS]
+    rows = split_rows(config, len(dataset.xyY))[0][:_MAX_VALIDATION_ROWS]  # as training
     colours = EvaluationSet(
         "validation", dataset.xyY[rows], dataset.specification[rows], np.ones(len(rows), bool)
     )
