@@ -12,9 +12,10 @@ defined at grey. Trained on the ``large`` set (grid + boundary + forward,
 
 Reached (results/from_xyY/residual_mlp_cartesian), 20 epochs, 23 min on the
 2-core CPU (shared): REAL mean CIEDE2000 0.433 (p95 1.17, 0 family errors),
-generalisation 0.404; 11.6 us/sample in onnxruntime. Validation CIEDE2000 on
-the grid data is about 0.24: the REAL colours sit on the renotation lattice,
-where the map has its kinks; residual_mlp_cartesian_finetune.py trains there.
+generalisation 0.404; 11.6 us/sample in onnxruntime. The REAL colours sit on
+the renotation lattice, where the map has its kinks (a model that scores
+CIEDE2000 0.23 on grid validation rows scores 0.40 on REAL: see the README);
+residual_mlp_cartesian_finetune.py trains there.
 """
 
 from munsell_jax.train import default_config

@@ -8,7 +8,8 @@ r"""Residual MLP (cartesian), fine-tuned near the renotation lattice (issue 9).
 The renotation interpolates linearly between integer values, even chromas
 and 2.5 hue steps, so the xyY -> Munsell map has kinks exactly on that
 lattice, where the REAL colours sit; a smooth network rounds them off (the
-pre-trained model: validation CIEDE2000 0.24 on grid data, 0.43 on REAL).
+Delta-E fine-tune of mlp_base_cartesian in results/experiments/delta_e: 0.23
+on its grid validation rows, 0.404 on REAL).
 This stage starts from the pre-trained model and trains on the
 ``perturbation`` sampler (the ALL colours jittered by hue 0.5, value 0.1,
 chroma 0.5: the published default data), with MSE + 1e-3 x round-trip
