@@ -16,6 +16,7 @@ Samplers (``SAMPLERS``):
   them in the Y/GY/G hues at values 7-9.5 where models struggle (~700K);
 - ``forward``: specifications spread over the whole renotation solid (~200K);
 - ``perturbation``: the 4,995 ALL colours, jittered (the published default);
+- ``perturbation_real``: the 2,734 REAL colours, jittered the same way;
 - ``uniform``: uniform hue, value and chroma, invalid ones dropped (a
   published negative result, kept to reproduce it).
 
@@ -227,11 +228,22 @@ def forward(key: jax.Array, size: int = 200_000, *, progress: bool = False) -> D
 def perturbation(key: jax.Array, size: int = 100_000, *, progress: bool = False) -> Dataset:
     """The ALL renotation colours (values 1-9), jittered: hue +-N(0, 0.5), value
     +-N(0, 0.1), chroma +-N(0, 0.5) (clipped at 0); off-data rows dropped."""
-    _require_x64()
-    from colour.notation.datasets.munsell import MUNSELL_COLOURS_ALL
+    return _jittered("ALL", key, size, progress=progress)
 
+
+def perturbation_real(key: jax.Array, size: int = 100_000, *, progress: bool = False) -> Dataset:
+    """As ``perturbation``, around the 2,734 REAL colours only (the published
+    REAL-only fine-tuning data)."""
+    return _jittered("REAL", key, size, progress=progress)
+
+
+def _jittered(which: str, key: jax.Array, size: int, *, progress: bool) -> Dataset:
+    _require_x64()
+    from colour.notation.datasets.munsell import MUNSELL_COLOURS_ALL, MUNSELL_COLOURS_REAL
+
+    colours = MUNSELL_COLOURS_REAL if which == "REAL" else MUNSELL_COLOURS_ALL
     rng = _rng(key)
-    base = np.array([spec for spec in _all_specs(MUNSELL_COLOURS_ALL) if 1 <= spec[1] <= 9])
+    base = np.array([spec for spec in _all_specs(colours) if 1 <= spec[1] <= 9])
     n = int(1.3 * size) + 16
     rows = base[rng.integers(0, len(base), n)]
     astm = np.mod(10 * np.mod(7 - rows[:, 3], 10) + rows[:, 0] + rng.normal(0, 0.5, n), 100)
@@ -239,7 +251,8 @@ def perturbation(key: jax.Array, size: int = 100_000, *, progress: bool = False)
     chroma = np.maximum(rows[:, 2] + rng.normal(0, 0.5, n), 0.0)
     spec = _spec(astm, value, chroma)
     spec = spec[spec[:, 2] > 0]
-    return _take(_from_specs(spec, progress=progress, desc="perturbation"), size)
+    desc = "perturbation" if which == "ALL" else "perturbation_real"
+    return _take(_from_specs(spec, progress=progress, desc=desc), size)
 
 
 def uniform(key: jax.Array, size: int = 100_000, *, progress: bool = False) -> Dataset:
@@ -263,6 +276,7 @@ SAMPLERS: dict[str, Callable[..., Dataset]] = {
     "boundary": boundary,
     "forward": forward,
     "perturbation": perturbation,
+    "perturbation_real": perturbation_real,
     "uniform": uniform,
 }
 # The three-part set of the published study (about 1.4M samples).

@@ -36,6 +36,7 @@ import numpy as np
 
 __all__ = [
     "ENCODINGS",
+    "GAMMAS",
     "INPUTS",
     "XYY_INPUTS",
     "Encoding",
@@ -112,8 +113,9 @@ def hue_from_astm(h):
 
 # How a model sees its input, and the width of each layout: a specification
 # (Munsell -> xyY) or xyY (xyY -> Munsell).
-INPUTS = {"scaled": 4, "cartesian": 3, "harmonic": 10}
-XYY_INPUTS = {"xyY": 3, "lightness": 3}
+INPUTS = {"scaled": 4, "cartesian": 3, "harmonic": 10, "lattice": 13}
+GAMMAS = (1.0, 1.5, 2.0, 2.5, 3.0)  # the published sweep of the Y normalisation
+XYY_INPUTS = {"xyY": 3, "lightness": 3, **{f"gamma{g}": 3 for g in GAMMAS}}
 _HARMONICS = 4
 _WHITE_C = (0.31006, 0.31616)  # illuminant C, as colorimetry.ILLUMINANT_C_xy
 
@@ -125,7 +127,9 @@ def xyY_inputs(xyY, *, inputs: str = "xyY"):
     - ``lightness``: ``[(x - x_C) / 0.1, (y - y_C) / 0.1, 1.16 Y^(1/3) - 0.16]``:
       centred on the white point, and a lightness (CIE L*/100 without its
       linear toe) that spreads the dark colours, which raw Y crowds into
-      [0.01, 0.03] at values 1-2. Y below 1e-6 is read as 1e-6.
+      [0.01, 0.03] at values 1-2. Y below 1e-6 is read as 1e-6;
+    - ``gamma1.0`` ... ``gamma3.0``: ``[x, y, Y^(1/gamma)]``, the published
+      study's Y normalisation (``GAMMAS``, for its sweep).
     """
     if inputs not in XYY_INPUTS:
         raise ValueError(f"unknown inputs {inputs!r}; one of {sorted(XYY_INPUTS)}")
@@ -133,6 +137,9 @@ def xyY_inputs(xyY, *, inputs: str = "xyY"):
         return xyY
     xp = jnp if isinstance(xyY, jax.Array) else np
     x, y, Y = (xyY[..., i] for i in range(3))
+    if inputs.startswith("gamma"):
+        gamma = float(inputs.removeprefix("gamma"))
+        return xp.stack([x, y, xp.exp(xp.log(xp.maximum(Y, 1e-6)) / gamma)], axis=-1)
     # exp(log(Y) / 3), not Y ** (1/3): jax2onnx cannot export pow with a symbolic batch.
     lightness = 1.16 * xp.exp(xp.log(xp.maximum(Y, 1e-6)) / 3.0) - 0.16
     return xp.stack([(x - _WHITE_C[0]) / 0.1, (y - _WHITE_C[1]) / 0.1, lightness], axis=-1)
@@ -148,7 +155,13 @@ def specification_inputs(spec, *, inputs: str = "scaled"):
       per value, as its colour is;
     - ``harmonic``: ``chroma/50 (cos kt, sin kt)`` for ``k = 1..4``, then
       ``value/10, chroma/50``: the cartesian point with the hue's first
-      harmonics (hue planes curve in xy), still one point per grey.
+      harmonics (hue planes curve in xy), still one point per grey;
+    - ``lattice``: ``harmonic`` and three triangle waves with their corners on
+      the renotation lattice, where the interpolation has its kinks:
+      ``tri(value)``, ``tri(chroma / 2)`` and ``chroma/50 tri(h / 2.5)``
+      (``tri(u) = |u - 2 floor(u / 2) - 1|``, corners at every integer ``u``;
+      the hue's is scaled by the chroma, as its kink is in xy, so a grey is
+      still one point per value).
 
     Numpy in, numpy out; JAX in, JAX out.
     """
@@ -165,7 +178,16 @@ def specification_inputs(spec, *, inputs: str = "scaled"):
     columns = []
     for k in range(1, _HARMONICS + 1):
         columns += [c * xp.cos(k * t), c * xp.sin(k * t)]
-    return xp.stack([*columns, value / 10, c], axis=-1)
+    if inputs == "harmonic":
+        return xp.stack([*columns, value / 10, c], axis=-1)
+    h = astm_hue(hue, code)
+    corners = [_triangle(value, xp), _triangle(chroma / 2, xp), c * _triangle(h / 2.5, xp)]
+    return xp.stack([*columns, value / 10, c, *corners], axis=-1)
+
+
+def _triangle(u, xp):
+    """Period-2 triangle wave in [0, 1] with a corner at every integer ``u``."""
+    return xp.abs(_mod(u, 2.0, xp) - 1.0)
 
 
 def _code_labels(code, xp):

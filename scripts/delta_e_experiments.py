@@ -4,51 +4,25 @@ engine and through the approximator; then the table and the published-finding ch
     .venv/bin/python scripts/delta_e_experiments.py [--variants mse delta_e_exact ...]
 
 Trains each variant of ``configs/from_xyY/experiments/delta_e.py`` in
-``runs/experiments/delta_e/<variant>`` (resuming when stopped), evaluates it
-by the protocol (no timing), copies its ``metrics.json`` to
-``results/experiments/delta_e/<variant>/`` and writes
+``runs/experiments/delta_e/<variant>`` (resuming when stopped; skipped when
+its results are already there), evaluates it by the protocol (no timing),
+copies its metrics to ``results/experiments/delta_e/<variant>/`` and writes
 ``results/experiments/delta_e/README.md`` from every variant found there.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
-import shutil
 from pathlib import Path
 
-import jax
-
-jax.config.update("jax_enable_x64", True)
+from munsell_jax.experiments import config_module, load_results, run_variant
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "configs" / "from_xyY" / "experiments" / "delta_e.py"
 RESULTS = ROOT / "results" / "experiments" / "delta_e"
 START = ROOT / "results" / "from_xyY" / "mlp_base_cartesian" / "metrics.json"
 PUBLISHED = {"mse": 0.50, "delta_e": 0.52}  # mean CIEDE2000 of the published study
-
-
-def _config_module():
-    spec = importlib.util.spec_from_file_location("delta_e_config", CONFIG)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def run(variant: str, runs: Path) -> dict:
-    from munsell_jax.evaluate import evaluate_run
-    from munsell_jax.train import train_and_evaluate
-
-    config = _config_module().get_config(variant)
-    workdir = runs / variant
-    train_and_evaluate(config, workdir)
-    metrics = evaluate_run(workdir, timing=False)
-    out = RESULTS / variant
-    out.mkdir(parents=True, exist_ok=True)
-    shutil.copy(workdir / "metrics.json", out / "metrics.json")
-    shutil.copy(workdir / "config.json", out / "config.json")
-    return metrics
 
 
 def _row(name: str, m: dict) -> str:
@@ -62,10 +36,8 @@ def _row(name: str, m: dict) -> str:
 
 
 def write_table() -> str:
-    found = {
-        p.parent.name: json.loads(p.read_text()) for p in sorted(RESULTS.glob("*/metrics.json"))
-    }
-    order = [v for v in _config_module().VARIANTS if v in found]
+    found = load_results(RESULTS)
+    order = [v for v in config_module(CONFIG).VARIANTS if v in found]
     lines = [
         "# Round-trip Delta-E training against MSE (issue 8)",
         "",
@@ -133,13 +105,13 @@ def write_table() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--variants", nargs="*", default=list(_config_module().VARIANTS))
+    parser.add_argument("--variants", nargs="*", default=list(config_module(CONFIG).VARIANTS))
     parser.add_argument("--runs", default="runs/experiments/delta_e", help="run folders")
     parser.add_argument("--table-only", action="store_true", help="only rewrite the table")
     args = parser.parse_args()
     if not args.table_only:
         for variant in args.variants:
-            run(variant, Path(args.runs))
+            run_variant(CONFIG, variant, args.runs, RESULTS)
     print(write_table())
 
 

@@ -55,6 +55,23 @@ def test_inside_the_data_and_finite(sets, name):
     assert set(np.unique(spec[:, 3])) <= set(range(1, 11))
 
 
+def test_perturbation_real_stays_near_the_real_colours(sets):
+    from colour.notation.datasets.munsell import MUNSELL_COLOURS_REAL
+
+    real = np.array(data._all_specs(MUNSELL_COLOURS_REAL))
+    real = real[real[:, 2] > 0]
+    spec = sets["perturbation_real"].specification
+
+    def points(s):  # ASTM hue angle, value, chroma as a point in a Munsell-like space
+        t = 2 * np.pi * (10 * np.mod(7 - s[:, 3], 10) + s[:, 0]) / 100
+        return np.stack([s[:, 2] * np.cos(t), s[:, 2] * np.sin(t), 2 * s[:, 1]], axis=-1)
+
+    distance = np.linalg.norm(points(spec)[:, None] - points(real)[None], axis=-1).min(axis=1)
+    # Jitter of hue 0.5, value 0.1 and chroma 0.5 (standard deviations) moves few
+    # samples more than 2 units from their centre.
+    assert np.quantile(distance, 0.99) < 2.0
+
+
 def test_grid_spans_values_and_hues(sets):
     spec = sets["grid"].specification
     assert spec[:, 1].min() < 1.5 and spec[:, 1].max() > 8.5

@@ -89,7 +89,7 @@ def test_specification_inputs(inputs):
     features = encoding.specification_inputs(spec, inputs=inputs)
     assert features.shape == (len(spec), encoding.INPUTS[inputs])
     on_device = encoding.specification_inputs(jnp.asarray(spec, jnp.float32), inputs=inputs)
-    np.testing.assert_allclose(np.asarray(on_device), features, atol=1e-6)
+    np.testing.assert_allclose(np.asarray(on_device), features, atol=4e-6)  # float32 rounding
     if inputs == "scaled":
         np.testing.assert_allclose(features, spec / [10, 10, 50, 10])
         return
@@ -116,3 +116,31 @@ def test_xyY_inputs():
     np.testing.assert_allclose(np.asarray(on_device), features, atol=1e-6)
     with pytest.raises(ValueError, match="unknown inputs"):
         encoding.xyY_inputs(xyY, inputs="Lab")
+
+
+def test_lattice_inputs_have_their_corners_on_the_renotation_lattice():
+    # 7.5YR 5/6: ASTM hue 17.5 (u = 7), value 5, chroma 6 (u = 3): odd, the troughs.
+    # 10YR 4/8: ASTM hue 20 (u = 8), value 4, chroma 8 (u = 4): even, the peaks.
+    spec = np.array([[7.5, 5.0, 6.0, 6.0], [10.0, 4.0, 8.0, 6.0]])
+    corners = encoding.specification_inputs(spec, inputs="lattice")[:, -3:]
+    np.testing.assert_allclose(corners, [[0, 0, 0], [1, 1, 8 / 50]], atol=1e-12)
+    # Linear in between (slope 1 per lattice step), continuous across the corners.
+    step = np.array([[1.25, 0.5, 1.0, 0.0]])  # half a step in hue, value and chroma
+    mid = encoding.specification_inputs(spec[:1] + step, inputs="lattice")[:, -3:]
+    np.testing.assert_allclose(mid, [[0.5, 0.5, 7 / 50 * 0.5]], atol=1e-12)
+    for eps in (1e-6, -1e-6):
+        near = encoding.specification_inputs(
+            spec + eps * np.ones(4) * [1, 1, 1, 0], inputs="lattice"
+        )
+        np.testing.assert_allclose(
+            near, encoding.specification_inputs(spec, inputs="lattice"), atol=1e-5
+        )
+
+
+@pytest.mark.parametrize("gamma", encoding.GAMMAS)
+def test_gamma_inputs(gamma):
+    xyY = np.array([[0.3, 0.32, 0.2], [0.4, 0.35, 0.0]])
+    features = encoding.xyY_inputs(xyY, inputs=f"gamma{gamma}")
+    np.testing.assert_allclose(features[:, :2], xyY[:, :2])
+    np.testing.assert_allclose(features[:, 2], [0.2 ** (1 / gamma), 1e-6 ** (1 / gamma)])
+    assert encoding.XYY_INPUTS[f"gamma{gamma}"] == 3
