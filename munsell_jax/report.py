@@ -26,7 +26,7 @@ _REFERENCE_ROWS = ("exact", "colour-science", "rbf", "kdtree", "delaunay")
 
 def collect(results: str | Path = "results") -> dict[str, list[dict]]:
     """Every ``metrics.json`` under ``results/<direction>/``, reference rows first,
-    then models by mean Delta-E on REAL."""
+    then models by mean Delta-E on REAL (``results/zoo`` for the zoo's rows)."""
     collected: dict[str, list[dict]] = {}
     for direction in DIRECTIONS:
         rows = []
@@ -63,15 +63,20 @@ def _speed(m: dict, colour_ms: float | None) -> str:
     return f"{colour_ms / ms:,.0f}x"
 
 
-def markdown_tables(collected: dict[str, list[dict]]) -> str:
-    """One Markdown table per direction."""
+def markdown_tables(
+    collected: dict[str, list[dict]], *, heading: str = "##", colour_ms: dict | None = None
+) -> str:
+    """One Markdown table per direction (``colour_ms``: colour-science's ms per
+    colour by direction, for the "vs colour" column where its row is elsewhere)."""
     out = []
     for direction, rows in collected.items():
         if not rows:
             continue
         colour = next((m for m in rows if m.get("name") == "colour-science"), None)
-        colour_ms = colour.get("ms_per_sample_batch_2734") if colour else None
-        out.append(f"## {DIRECTIONS[direction]} (`{direction}`)\n")
+        colour_ms_d = colour.get("ms_per_sample_batch_2734") if colour else None
+        if colour_ms_d is None and colour_ms:
+            colour_ms_d = colour_ms.get(direction)
+        out.append(f"{heading} {DIRECTIONS[direction]} (`{direction}`)\n")
         head = ["model", "data", "parameters", "mean", "median", "p95", "max"]
         if direction == "from_xyY":
             head += [
@@ -126,7 +131,7 @@ def markdown_tables(collected: dict[str, list[dict]]) -> str:
                 _f(m.get("ms_per_sample_batch_2734"), 4),
                 _f(m.get("ms_per_sample_batch_1"), 4),
                 _f(onnx, 4),
-                _speed(m, colour_ms),
+                _speed(m, colour_ms_d),
             ]
             out.append("| " + " | ".join(cells) + " |")
         out.append("")
@@ -353,6 +358,34 @@ def _html_table(markdown: str) -> str:
     return "\n".join(out)
 
 
+_ZOO_HEAD = """
+## Every architecture at the CPU budget (`results/zoo`)
+
+Each zoo config trained as `configs/<direction>/<name>.py:cpu` by
+`python scripts/train_zoo.py`: about two CPU-minutes each (200,000 samples, a few
+epochs; `munsell_jax.train.with_budget`), on this 2-core CPU, no GPU. These rows
+compare the architectures at one small budget, far below the published runs (the
+`full` budget of the same configs); the models shipped above were trained for
+longer. No ONNX export for these (times are jitted JAX).
+
+"""
+
+
+def _zoo_tables(results: Path, collected: dict[str, list[dict]]) -> str:
+    """The ``results/zoo`` rows as ``###`` tables ("" when there are none)."""
+    zoo = collect(results / "zoo")
+    if not any(zoo.values()):
+        return ""
+    colour_ms = {
+        direction: next(
+            (m.get("ms_per_sample_batch_2734") for m in rows if m.get("name") == "colour-science"),
+            None,
+        )
+        for direction, rows in collected.items()
+    }
+    return markdown_tables(zoo, heading="###", colour_ms=colour_ms)
+
+
 def write_report(results: str | Path = "results") -> tuple[Path, Path]:
     """Regenerate ``results/README.md`` and ``results/report.html`` (needs x64:
     the plots use the evaluation sets)."""
@@ -362,7 +395,10 @@ def write_report(results: str | Path = "results") -> tuple[Path, Path]:
     collected = collect(results)
     tables = markdown_tables(collected)
     readme = results / "README.md"
-    readme.write_text(_README_HEAD + _published_check(collected) + tables)
+    zoo = _zoo_tables(results, collected)
+    readme.write_text(
+        _README_HEAD + _published_check(collected) + tables + (_ZOO_HEAD + zoo if zoo else "")
+    )
     sets = evaluation_sets()
     body = [
         "<!doctype html><html><head><meta charset='utf-8'><title>munsell_jax results</title>",
@@ -373,6 +409,10 @@ def write_report(results: str | Path = "results") -> tuple[Path, Path]:
         f"<p>{html.escape(_README_HEAD.split(chr(10), 2)[2].split(chr(10) + chr(10))[0])}</p>",
         _html_table(tables),
     ]
+    if zoo:
+        intro = _ZOO_HEAD.strip().split("\n\n")
+        body.append(f"<h2>{html.escape(intro[0].lstrip('# '))}</h2><p>{html.escape(intro[1])}</p>")
+        body.append(_html_table(zoo.replace("### ", "## ")))
     for direction, rows in collected.items():
         if rows:
             body.append(f"<h2>Plots: {DIRECTIONS[direction]}</h2>")

@@ -56,7 +56,11 @@ __all__ = [
     "make_train_step",
     "split_rows",
     "train_and_evaluate",
+    "with_budget",
 ]
+
+BUDGETS = ("full", "cpu")
+CPU_BUDGET_SIZE = 200_000  # grid samples of the CPU budget (90% of them trained on)
 
 
 def default_config(direction: str = "from_xyY", architecture: str = "Multi-MLP"):
@@ -124,6 +128,28 @@ class Trainable(nnx.Module):
     def __init__(self, model: nnx.Module, weighting: losses.UncertaintyWeighting | None = None):
         self.model = model
         self.weighting = weighting
+
+
+def with_budget(config: ml_collections.ConfigDict, budget: str, *, cpu_epochs: int):
+    """A zoo config at ``budget``: ``"full"`` (as written: the published-scale run,
+    for a GPU) or ``"cpu"`` (about two CPU-minutes: ``CPU_BUDGET_SIZE`` samples,
+    ``cpu_epochs`` epochs, for each stage of a two-stage model too, of a cosine
+    schedule from the config's learning rate, no plateau or early stop).
+
+    ``configs/<direction>/<name>.py:cpu`` selects the CPU budget; the rows of
+    ``results/zoo`` (``scripts/train_zoo.py``) are trained at it.
+    """
+    if budget not in BUDGETS:
+        raise ValueError(f"budget must be one of {BUDGETS}, not {budget!r}")
+    if budget == "cpu":
+        config.data.size = CPU_BUDGET_SIZE
+        config.opt.epochs = cpu_epochs
+        config.opt.stage_epochs = tuple(cpu_epochs for _ in config.opt.stage_epochs)
+        config.opt.schedule = "warmup_cosine"
+        config.opt.warmup_epochs = 0
+        config.opt.plateau_patience = 0
+        config.opt.early_stopping_patience = cpu_epochs
+    return config
 
 
 def _encoding(config) -> encoding_lib.Encoding:

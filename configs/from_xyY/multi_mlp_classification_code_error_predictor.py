@@ -6,14 +6,15 @@ Multi-MLP, frozen, and a multi error predictor on [xyY, 13 outputs].
 
 Data: grid sampler, 500,000 exact pairs (90/10 train/validation).
 Stage by stage: the base trains first in WORKDIR/base, then is frozen.
-Delta-E on REAL and wall time: not trained to completion yet (issue 9);
-training throughput on CPU is in the README (benchmarks/bench_train.py).
+Full budget as written (for a GPU): not trained yet (issue 9).
+CPU budget (``:cpu``, about two CPU-minutes): 1 epoch per stage, 200,000
+samples; its row is in results/zoo (``python scripts/train_zoo.py``).
 """
 
-from munsell_jax.train import default_config
+from munsell_jax.train import default_config, with_budget
 
 
-def get_config():
+def get_config(budget: str = "full"):
     config = default_config("from_xyY", "Multi-MLP (classification code) + error predictor")
     config.opt.stage_epochs = (200,)  # the base, before the error predictor
-    return config
+    return with_budget(config, budget, cpu_epochs=1)
