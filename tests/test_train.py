@@ -346,3 +346,28 @@ def test_fine_tuning_starts_from_another_run(tmp_path, data_dir):
         _leaves(nnx.state(start, nnx.Param)), _leaves(nnx.state(tuned, nnx.Param)), strict=True
     ):
         np.testing.assert_array_equal(x, y)
+
+
+def test_zoo_configs_have_a_cpu_budget():
+    import importlib.util
+    import inspect
+
+    from munsell_jax.train import CPU_BUDGET_SIZE, with_budget
+
+    budgeted = 0
+    for path in sorted((Path(__file__).parents[1] / "configs").glob("*_xyY/*.py")):
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        if "budget" not in inspect.signature(module.get_config).parameters:
+            continue
+        budgeted += 1
+        full, cpu = module.get_config(), module.get_config("cpu")
+        assert cpu.data.size == CPU_BUDGET_SIZE and 1 <= cpu.opt.epochs <= 30, path
+        assert len(cpu.opt.stage_epochs) == len(full.opt.stage_epochs), path
+        assert all(e == cpu.opt.epochs for e in cpu.opt.stage_epochs), path
+        assert cpu.model.to_dict() == full.model.to_dict(), path
+        assert ":cpu" in module.__doc__, path
+    assert budgeted >= 25
+    with pytest.raises(ValueError, match="budget must be one of"):
+        with_budget(module.get_config(), "gpu", cpu_epochs=1)
