@@ -13,7 +13,7 @@ CIEDE2000 through the exact engine. Stage 2 starts from stage 1's run and
 does the same at half the learning rate on data seed 2, for 10 epochs.
 
 Stage 1 reached REAL mean CIEDE2000 0.2016 (p95 0.44, max 7.64, no family
-errors; generalisation 0.571) in 15 epochs (17 min on the shared 2-core
+errors; generalisation 0.571) in 15 epochs (11 min on the shared 2-core
 CPU). Stage 2, shipped as ``from_xyY/residual_mlp_cartesian_refine``
 (``munsell-jax ship runs/from_xyY/residual_mlp_cartesian_refine2
 residual_mlp_cartesian_refine``): REAL mean 0.196 (median 0.159, p95 0.43,
