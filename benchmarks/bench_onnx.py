@@ -1,11 +1,13 @@
 """Per-sample inference time: onnxruntime vs jitted JAX vs colour-science.
 
-    .venv/bin/python benchmarks/bench_onnx.py [--n-colour 20]
+    .venv/bin/python benchmarks/bench_onnx.py [--n-colour 20] [--precision float32 float64]
 
 For the shipped models in results/ (when there are any) and, so that the
 figures exist before any model is shipped, freshly initialised models of
 three sizes per direction (timing does not depend on the weights): each is
-exported with ``munsell_jax.export`` and timed at batch 2,734 (the REAL
+exported with ``munsell_jax.export`` (to a temporary folder, once per
+``--precision``: the graph's internal arithmetic, float32 I/O either way; a
+shipped ``model.onnx`` is never overwritten) and timed at batch 2,734 (the REAL
 colours) and batch 1, best of 5 after warm-up. colour-science is timed on
 ``--n-colour`` REAL colours in the same process; ratios are its time over ours.
 """
@@ -45,6 +47,9 @@ def _fresh_run(root: Path, direction: str, architecture: str) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n-colour", type=int, default=20)
+    parser.add_argument(
+        "--precision", nargs="+", choices=("float32", "float64"), default=["float32"]
+    )
     args = parser.parse_args()
     jax.config.update("jax_enable_x64", True)
 
@@ -80,27 +85,24 @@ def main() -> None:
         f"{colour['from_xyY'] * 1e3:.1f} ms, forward {colour['to_xyY'] * 1e3:.2f} ms\n"
     )
     print(
-        "| model | direction | ONNX us/sample (2,734) | ONNX us (1) | JAX us (2,734) | JAX us (1) "
-        "| ONNX vs colour |"
+        "| model | direction | ONNX precision | ONNX us/sample (2,734) | ONNX us (1) "
+        "| JAX us (2,734) | JAX us (1) | ONNX vs colour |"
     )
-    print("|---|---|---|---|---|---|---|")
-    for folder in folders:
+    print("|---|---|---|---|---|---|---|---|")
+    for i, folder in enumerate(folders):
         config = json.loads((folder / "config.json").read_text())
         direction = config["direction"]
-        export(folder)
-        onnx_run, jax_run = load_model(folder, backend="onnx"), load_model(folder)
-        x = inputs[direction]
-        t = [
-            time_jax(onnx_run, x, repeats=5),
-            time_jax(onnx_run, x[:1], repeats=50),
-            time_jax(jax_run, x, repeats=5),
-            time_jax(jax_run, x[:1], repeats=50),
-        ]
-        print(
-            f"| {config.get('architecture', folder.name)} | {direction} | "
-            + " | ".join(f"{v * 1e6:.2f}" for v in t)
-            + f" | {colour[direction] / t[0]:,.0f}x |"
-        )
+        jax_run, x = load_model(folder), inputs[direction]
+        jax_t = [time_jax(jax_run, x, repeats=5), time_jax(jax_run, x[:1], repeats=50)]
+        for precision in args.precision:
+            file = export(folder, out=root / f"{i}_{precision}.onnx", precision=precision)
+            onnx_run = load_model(folder, backend="onnx", onnx_file=file)
+            t = [time_jax(onnx_run, x, repeats=5), time_jax(onnx_run, x[:1], repeats=50), *jax_t]
+            print(
+                f"| {config.get('architecture', folder.name)} | {direction} | {precision} | "
+                + " | ".join(f"{v * 1e6:.2f}" for v in t)
+                + f" | {colour[direction] / t[0]:,.0f}x |"
+            )
 
 
 if __name__ == "__main__":

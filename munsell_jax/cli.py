@@ -322,9 +322,9 @@ def _export(args: argparse.Namespace) -> int:
     path = Path(args.path)
     if not (path / "config.json").exists():
         raise SystemExit(f"munsell-jax: {path} is not a run or model folder (no config.json)")
-    out = export(path)
+    out = export(path, out=args.out, precision=args.precision)
     print(f"wrote {out}")
-    print("parity with JAX:", json.dumps(parity(path)))
+    print("parity with JAX:", json.dumps(parity(path, onnx_file=out)))
     return 0
 
 
@@ -459,6 +459,13 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     export.add_argument("path", help="run directory or model folder")
+    export.add_argument("--out", default=None, help="the ONNX file (default PATH/model.onnx)")
+    export.add_argument(
+        "--precision",
+        choices=("float32", "float64"),
+        default="float32",
+        help="arithmetic inside the graph (I/O stays float32); float64 is ~4x slower",
+    )
     export.set_defaults(func=_export)
 
     ship_parser = commands.add_parser(

@@ -10,8 +10,18 @@ graph), and writes ``path/model.onnx``:
 - to_xyY: input ``specification`` ``[B, 4]`` -> output ``xyY`` ``[B, 3]``;
 - a dynamic batch dimension ``B``; LayerNorm kept as one ONNX op; two-stage
   models (base + error predictor) are one graph;
-- the conventions, direction, architecture and git commit in the model's
-  metadata (``onnx.ModelProto.metadata_props``).
+- the conventions, direction, architecture, git commit and internal precision
+  in the model's metadata (``onnx.ModelProto.metadata_props``).
+
+``precision="float64"`` keeps the float32 inputs and outputs but computes inside
+the graph in float64 (float64 weights, a Cast after the input and before the
+output): onnxruntime is then within 4e-7 of range of the network evaluated in
+float64, so its difference from JAX is XLA's own float32 error. A float32 graph
+differs from XLA by about 1e-6 in the raw network outputs (summation order),
+which a Cartesian model's hue (the angle of two outputs) magnifies by 1/chroma
+near grey. XLA's float32 error is of the same size (1.6e-5 to 4.6e-5 of range
+on four of the five shipped xyY -> Munsell models), and a float64 graph is
+about 4x slower at batch 2,734, so float32 stays the default.
 
 ``load_model(name, backend="jax" | "onnx")`` gives the same callable on either
 backend: numpy in, numpy out.
@@ -71,30 +81,123 @@ def _names(direction: str) -> tuple[str, str]:
     return ("xyY", "specification") if direction == "from_xyY" else ("specification", "xyY")
 
 
-def export(path: str | Path, *, out: str | Path | None = None) -> Path:
+def _float64_model(model):
+    """A float64 copy of an NNX ``model`` (call with x64 enabled): floating
+    parameters and statistics cast, and the modules' ``param_dtype`` / ``dtype``
+    set to float64 (jax2onnx's LayerNorm casts its input to ``param_dtype``)."""
+    from flax import nnx
+
+    graphdef, state = nnx.split(model)
+    state = jax.tree.map(
+        lambda a: a.astype(jnp.float64) if jnp.issubdtype(a.dtype, jnp.floating) else a, state
+    )
+    copy = nnx.merge(graphdef, state)
+    for _, module in nnx.iter_graph(copy):
+        if isinstance(module, nnx.Module):
+            for attr in ("param_dtype", "dtype"):
+                value = getattr(module, attr, None)
+                if value is not None and jnp.issubdtype(value, jnp.floating):
+                    setattr(module, attr, jnp.float64)
+    return copy
+
+
+def _float32_input(proto) -> None:
+    """Make a double-precision graph's input float32, with a Cast to double after it."""
+    import onnx
+
+    (value,) = proto.graph.input
+    tensor = value.type.tensor_type
+    if tensor.elem_type == onnx.TensorProto.FLOAT:
+        return
+    if tensor.elem_type != onnx.TensorProto.DOUBLE:
+        raise ValueError(f"unexpected input type {tensor.elem_type} in a float64 export")
+    tensor.elem_type = onnx.TensorProto.FLOAT
+    inner = value.name + "_float64"
+    for node in proto.graph.node:
+        for i, name in enumerate(node.input):
+            if name == value.name:
+                node.input[i] = inner
+    cast = onnx.helper.make_node(
+        "Cast", [value.name], [inner], name="input_to_float64", to=onnx.TensorProto.DOUBLE
+    )
+    proto.graph.node.insert(0, cast)
+
+
+def _onehot_in_float(proto) -> None:
+    """onnxruntime's CPU OneHot has no double output: compute each double OneHot
+    in float32 (0s and 1s, exact) and Cast the result to double."""
+    import onnx
+
+    inferred = onnx.shape_inference.infer_shapes(proto)
+    types = {t.name: t.data_type for t in proto.graph.initializer}
+    for value in (*inferred.graph.value_info, *inferred.graph.input, *inferred.graph.output):
+        types[value.name] = value.type.tensor_type.elem_type
+    for node in proto.graph.node:
+        if node.op_type == "Constant" and node.attribute and node.attribute[0].name == "value":
+            types[node.output[0]] = node.attribute[0].t.data_type
+    nodes = []
+    for node in proto.graph.node:
+        if node.op_type == "OneHot" and types.get(node.input[2]) == onnx.TensorProto.DOUBLE:
+            values, output = node.input[2], node.output[0]
+            node.input[2], node.output[0] = values + "_float32", output + "_float32"
+            nodes += [
+                onnx.helper.make_node("Cast", [values], [node.input[2]], to=onnx.TensorProto.FLOAT),
+                node,
+                onnx.helper.make_node(
+                    "Cast", [node.output[0]], [output], to=onnx.TensorProto.DOUBLE
+                ),
+            ]
+        else:
+            nodes.append(node)
+    del proto.graph.node[:]
+    proto.graph.node.extend(nodes)
+
+
+def export(path: str | Path, *, out: str | Path | None = None, precision: str = "float32") -> Path:
     """Export the model in ``path`` (a run or ``results/<direction>/<name>``) to
-    ``out`` (default ``path/model.onnx``); returns the file."""
+    ``out`` (default ``path/model.onnx``); returns the file.
+
+    ``precision`` is the graph's internal arithmetic: ``"float32"``, or
+    ``"float64"`` (float64 weights and arithmetic between a Cast of the float32
+    input and a Cast of the output back to float32; the inputs and outputs stay
+    float32 either way). It is recorded in the metadata as ``precision``."""
     import onnx
     from jax2onnx import to_onnx
 
     from munsell_jax.evaluate import _git_commit
     from munsell_jax.train import load_model as load_trained
 
+    if precision not in ("float32", "float64"):
+        raise ValueError(f"precision must be 'float32' or 'float64', not {precision!r}")
     path = Path(path)
     model, config = load_trained(path)
     input_name, output_name = _names(config.direction)
     width = 3 if config.direction == "from_xyY" else 4
-    with warnings.catch_warnings():
-        # jax2onnx traces in float32 and says so once per float64 constant.
-        warnings.filterwarnings("ignore", message="Explicitly requested dtype float64")
-        proto = to_onnx(
-            predict_function(model, config),
-            [("B", width)],
-            model_name=f"munsell_jax_{config.direction}",
-            input_names=[input_name],
-            output_names=[output_name],
-            normalization_mode="prefer_native",
-        )
+    options = dict(
+        model_name=f"munsell_jax_{config.direction}",
+        input_names=[input_name],
+        output_names=[output_name],
+        normalization_mode="prefer_native",
+    )
+    if precision == "float64":
+        with jax.enable_x64(True):
+            inner = predict_function(_float64_model(model), config)
+
+            def predict(inputs):
+                return inner(inputs.astype(jnp.float64)).astype(jnp.float32)
+
+            # jax2onnx makes the graph input double; _float32_input restores float32.
+            proto = to_onnx(predict, [("B", width)], enable_double_precision=True, **options)
+        _float32_input(proto)
+        _onehot_in_float(proto)
+    else:
+        with warnings.catch_warnings():
+            # jax2onnx traces in float32 and says so once per float64 constant.
+            warnings.filterwarnings("ignore", message="Explicitly requested dtype float64")
+            proto = to_onnx(predict_function(model, config), [("B", width)], **options)
+    for io in (*proto.graph.input, *proto.graph.output):
+        if io.type.tensor_type.elem_type != onnx.TensorProto.FLOAT:
+            raise AssertionError(f"{io.name} is not float32 in the {precision} export")
     onnx.helper.set_model_props(
         proto,
         {
@@ -104,9 +207,14 @@ def export(path: str | Path, *, out: str | Path | None = None) -> Path:
             "conventions": CONVENTIONS,
             "git_commit": str(_git_commit()),
             "producer": "munsell_jax (jax2onnx)",
+            "precision": precision,
         },
     )
     onnx.checker.check_model(proto)
+    if precision == "float64":  # fail here, not at load, on an op with no double kernel
+        import onnxruntime as ort
+
+        ort.InferenceSession(proto.SerializeToString(), providers=["CPUExecutionProvider"])
     out = Path(out) if out is not None else path / "model.onnx"
     onnx.save(proto, out)
     return out
@@ -142,13 +250,17 @@ def _resolve(name: str | Path) -> Path:
     raise FileNotFoundError(f"no model {name!r}: not a folder, nor results/{name}")
 
 
-def load_model(name: str | Path, *, backend: str = "jax") -> Callable[[np.ndarray], np.ndarray]:
+def load_model(
+    name: str | Path, *, backend: str = "jax", onnx_file: str | Path | None = None
+) -> Callable[[np.ndarray], np.ndarray]:
     """A shipped model (``"from_xyY/<name>"``) or a model folder as a callable.
 
     Args:
       name: ``"<direction>/<name>"`` under the repository's ``results/``, or a path.
       backend: ``"jax"`` (the Flax parameters, jitted) or ``"onnx"`` (``model.onnx``
         in onnxruntime, no JAX needed at call time).
+      onnx_file: with ``backend="onnx"``, this ONNX file instead of the folder's
+        ``model.onnx`` (e.g. an export to elsewhere).
 
     Returns:
       ``predict(inputs) -> outputs``: raw float arrays ``[N, 3]`` xyY -> ``[N, 4]``
@@ -158,7 +270,8 @@ def load_model(name: str | Path, *, backend: str = "jax") -> Callable[[np.ndarra
     if backend == "onnx":
         import onnxruntime as ort
 
-        session = ort.InferenceSession(str(path / "model.onnx"), providers=["CPUExecutionProvider"])
+        file = Path(onnx_file) if onnx_file is not None else path / "model.onnx"
+        session = ort.InferenceSession(str(file), providers=["CPUExecutionProvider"])
         input_name = session.get_inputs()[0].name
 
         def run(inputs):
@@ -174,17 +287,19 @@ def load_model(name: str | Path, *, backend: str = "jax") -> Callable[[np.ndarra
     return lambda inputs: np.asarray(predict(jnp.asarray(inputs, jnp.float32)))
 
 
-def parity(path: str | Path, *, n: int = 10_000) -> dict:
+def parity(path: str | Path, *, n: int = 10_000, onnx_file: str | Path | None = None) -> dict:
     """onnxruntime vs JAX on ``n`` inputs spanning the domain, and batch sizes 1,
     7 and 2,734: the largest difference divided by each output's range (hue 10,
     value 10, chroma 50, xyY 1), the number of differing hue codes, and (xyY ->
     Munsell) the same largest difference with hue differences below chroma 2
-    scaled by chroma / 2."""
+    scaled by chroma / 2. ``onnx_file`` checks that file instead of the folder's
+    ``model.onnx``."""
     import json
 
     path = _resolve(path)
     direction = json.loads((path / "config.json").read_text())["direction"]
-    jax_predict, onnx_predict = load_model(path), load_model(path, backend="onnx")
+    jax_predict = load_model(path)
+    onnx_predict = load_model(path, backend="onnx", onnx_file=onnx_file)
     inputs = sample_inputs(direction, n)
     a, b = jax_predict(inputs), onnx_predict(inputs)
     report = {

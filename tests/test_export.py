@@ -155,3 +155,41 @@ def test_every_shipped_model_matches_jax(name):
         assert report["max_abs_diff_over_range_hue_by_chroma"] <= 2e-5, report
     assert report.get("code_mismatches", 0) == 0, report
     assert report["batches_accepted"] == [1, 7, 2_734]
+
+
+def test_float64_graph_matches_jax_on_a_cartesian_model(tmp_path):
+    # A Cartesian model's hue magnifies the float32 graph's rounding near grey
+    # (above); a graph computing in float64 between float32 input and output is
+    # XLA's own float32 error away from JAX: for this model 6.9e-6 raw (float32
+    # graph 1.1e-5); the residual MLPs' XLA error alone is 2.9e-5 to 4.6e-5.
+    from munsell_jax.export import _resolve
+
+    name = "from_xyY/mlp_base_cartesian"
+    out = export(_resolve(name), out=tmp_path / "model.onnx", precision="float64")
+    proto = onnx.load(out)
+    onnx.checker.check_model(proto)
+    meta = {p.key: p.value for p in proto.metadata_props}
+    assert meta["precision"] == "float64" and meta["direction"] == "from_xyY"
+    float32, double = onnx.TensorProto.FLOAT, onnx.TensorProto.DOUBLE
+    assert [(i.name, i.type.tensor_type.elem_type) for i in proto.graph.input] == [("xyY", float32)]
+    assert [(o.name, o.type.tensor_type.elem_type) for o in proto.graph.output] == [
+        ("specification", float32)
+    ]
+    weights = {t.data_type for t in proto.graph.initializer}
+    assert double in weights and float32 not in weights
+    report = parity(name, onnx_file=out)
+    assert report["max_abs_diff_over_range"] <= 1e-5, report
+    assert report["code_mismatches"] == 0, report
+    assert report["batches_accepted"] == [1, 7, 2_734]
+    with pytest.raises(ValueError, match="precision"):
+        export(_resolve(name), out=tmp_path / "x.onnx", precision="float16")
+
+
+def test_float64_graph_of_a_code_aware_two_stage_model(runs, tmp_path):
+    # Its OneHot of the predicted code has no double kernel in onnxruntime: the
+    # export computes it in float32 (exact 0s and 1s) and casts.
+    out = export(runs["classification_two_stage"], out=tmp_path / "m.onnx", precision="float64")
+    assert "OneHot" in {node.op_type for node in onnx.load(out).graph.node}
+    report = parity(runs["classification_two_stage"], onnx_file=out)
+    assert report["max_abs_diff_over_range"] <= 1e-5, report
+    assert report["code_mismatches"] == 0, report
