@@ -43,7 +43,8 @@ COMPARISONS = (
     ),
     ("Circular hue loss", "base", ("circular_hue",), "a negative result"),
     ("Weighted boundary loss", "base", ("boundary_loss",), None),
-    ("Fine-tuning data", "base", ("finetune_all", "finetune_real"), None),
+    ("Fine-tuning, 5 more epochs", "base", ("finetune_all", "finetune_real"), None),
+    ("REAL-only vs ALL fine-tuning", "finetune_all", ("finetune_real",), None),
     (
         "Normalisation in Multi-ResNet",
         "resnet_layernorm",
