@@ -371,3 +371,29 @@ def test_zoo_configs_have_a_cpu_budget():
     assert budgeted >= 25
     with pytest.raises(ValueError, match="budget must be one of"):
         with_budget(module.get_config(), "gpu", cpu_epochs=1)
+
+
+def test_experiment_configs_build_every_variant(tmp_path):
+    from munsell_jax.experiments import config_module, load_results, run_variant
+
+    root = Path(__file__).parents[1] / "configs" / "from_xyY" / "experiments"
+    for name in ("delta_e.py", "side.py"):
+        module = config_module(root / name)
+        for variant in module.VARIANTS:
+            config = module.get_config(variant)
+            assert config.direction == "from_xyY", (name, variant)
+        with pytest.raises(ValueError, match="variant must be one of"):
+            module.get_config("nope")
+    side = config_module(root / "side.py")
+    assert side.get_config("gamma2.5_seed1").inputs == "gamma2.5"
+    assert side.get_config("gamma2.5_seed1").seed == 1
+    assert side.get_config("finetune_real").data.name == "perturbation_real"
+    assert side.get_config("resnet_batchnorm").model.norm == "batch"
+    # A variant whose metrics are already kept is not trained again.
+    (tmp_path / "results" / "base").mkdir(parents=True)
+    (tmp_path / "results" / "base" / "metrics.json").write_text('{"real": {}}')
+    assert run_variant(root / "side.py", "base", tmp_path / "runs", tmp_path / "results") == {
+        "real": {}
+    }
+    assert not (tmp_path / "runs").exists()
+    assert set(load_results(tmp_path / "results")) == {"base"}
