@@ -1,6 +1,6 @@
 """Every architecture of the zoo at the CPU budget: the rows of ``results/zoo``.
 
-    .venv/bin/python scripts/train_zoo.py [--only multi_head deep_wide ...]
+    .venv/bin/python scripts/train_zoo.py [--direction to_xyY] [--only multi_head ...]
 
 Trains each zoo config (``configs/<direction>/<name>.py`` with a ``budget``
 argument) as ``<name>.py:cpu`` (``munsell_jax.train.with_budget``: about two
@@ -58,10 +58,13 @@ def main() -> None:
     jax.config.update("jax_enable_x64", True)  # labels and evaluation in float64
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", help="config names (file stems) to train")
+    parser.add_argument("--direction", choices=("from_xyY", "to_xyY"), help="one direction only")
     parser.add_argument("--runs", default="runs/zoo", help="run folders")
     args = parser.parse_args()
     for path in zoo_configs():
         if args.only and path.stem not in args.only:
+            continue
+        if args.direction and path.parent.name != args.direction:
             continue
         run(path, Path(args.runs))
 
