@@ -369,7 +369,10 @@ def _base_config(config: ml_collections.ConfigDict) -> ml_collections.ConfigDict
     if config.model.name != "two_stage":
         raise ValueError("config.opt.stage_epochs is for two_stage models")
     base = ml_collections.ConfigDict(config.to_dict())
-    base.model = ml_collections.ConfigDict(config.model.base.to_dict())
+    from munsell_jax.nn.two_stage import DEFAULT_BASE
+
+    named = config.model.get("base")
+    base.model = ml_collections.ConfigDict(named.to_dict() if named else DEFAULT_BASE)
     base.opt.epochs = config.opt.stage_epochs[-1]
     base.opt.stage_epochs = tuple(config.opt.stage_epochs[:-1])
     base.architecture = f"{config.get('architecture', '')} (base)"

@@ -352,7 +352,7 @@ def test_zoo_configs_have_a_cpu_budget():
     import importlib.util
     import inspect
 
-    from munsell_jax.train import CPU_BUDGET_SIZE, with_budget
+    from munsell_jax.train import CPU_BUDGET_SIZE, _base_config, with_budget
 
     budgeted = 0
     for path in sorted((Path(__file__).parents[1] / "configs").glob("*_xyY/*.py")):
@@ -368,6 +368,8 @@ def test_zoo_configs_have_a_cpu_budget():
         assert all(e == cpu.opt.epochs for e in cpu.opt.stage_epochs), path
         assert cpu.model.to_dict() == full.model.to_dict(), path
         assert ":cpu" in module.__doc__, path
+        if cpu.opt.stage_epochs:  # each stage's config builds (a default base too)
+            assert _base_config(cpu).model.name, path
     assert budgeted >= 25
     with pytest.raises(ValueError, match="budget must be one of"):
         with_budget(module.get_config(), "gpu", cpu_epochs=1)

@@ -22,6 +22,9 @@ from flax import nnx
 __all__ = ["Model"]
 
 
+DEFAULT_BASE = {"name": "multi_head"}  # the base when a config names none
+
+
 class Model(nnx.Module):
     """``base`` and ``error`` are ``{"name": family, **arguments}`` dicts.
 
@@ -49,7 +52,7 @@ class Model(nnx.Module):
 
         if code_aware and not code_logits:
             raise ValueError("code_aware needs code_logits > 0")
-        base = dict(base or {"name": "multi_head"})
+        base = dict(base or DEFAULT_BASE)
         error = dict(error or {"name": "mlp", "widths": (128, 256, 128)})
         self.n_corrected = out_features - code_logits
         self.code_aware = code_aware
