@@ -9,13 +9,15 @@ its ``metrics.json``, ``metrics.jsonl`` and ``config.json`` under
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
-__all__ = ["config_module", "load_results", "run_variant"]
+__all__ = ["config_module", "load_results", "main", "run_variant"]
 
 
 def config_module(path: str | Path) -> ModuleType:
@@ -60,3 +62,26 @@ def load_results(results: str | Path) -> dict[str, dict]:
         p.parent.name: json.loads(p.read_text())
         for p in sorted(Path(results).glob("*/metrics.json"))
     }
+
+
+def main(
+    description: str,
+    config_path: str | Path,
+    results: str | Path,
+    runs: str,
+    write_tables: Callable[[], str],
+) -> None:
+    """The command line of an experiment script: ``[--variants ...] [--runs DIR]
+    [--table-only]``; trains what is missing, rewriting the tables after each
+    variant, then prints them."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--variants", nargs="*", default=list(config_module(config_path).VARIANTS))
+    parser.add_argument("--runs", default=runs, help="run folders")
+    parser.add_argument("--table-only", action="store_true", help="only rewrite the tables")
+    args = parser.parse_args()
+    Path(results).mkdir(parents=True, exist_ok=True)
+    if not args.table_only:
+        for variant in args.variants:
+            run_variant(config_path, variant, args.runs, results)
+            write_tables()
+    print(write_tables())

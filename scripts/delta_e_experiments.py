@@ -12,11 +12,11 @@ copies its metrics to ``results/experiments/delta_e/<variant>/`` and writes
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
-from munsell_jax.experiments import config_module, load_results, run_variant
+from munsell_jax import experiments
+from munsell_jax.experiments import config_module, load_results
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "configs" / "from_xyY" / "experiments" / "delta_e.py"
@@ -104,15 +104,9 @@ def write_table() -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--variants", nargs="*", default=list(config_module(CONFIG).VARIANTS))
-    parser.add_argument("--runs", default="runs/experiments/delta_e", help="run folders")
-    parser.add_argument("--table-only", action="store_true", help="only rewrite the table")
-    args = parser.parse_args()
-    if not args.table_only:
-        for variant in args.variants:
-            run_variant(CONFIG, variant, args.runs, RESULTS)
-    print(write_table())
+    experiments.main(
+        __doc__.splitlines()[0], CONFIG, RESULTS, "runs/experiments/delta_e", write_table
+    )
 
 
 if __name__ == "__main__":

@@ -13,15 +13,15 @@ every variant found there. About 1-3 CPU-minutes per variant (27 variants).
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
 
+from munsell_jax import experiments
 from munsell_jax.encoding import GAMMAS
-from munsell_jax.experiments import config_module, load_results, run_variant
+from munsell_jax.experiments import config_module, load_results
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "configs" / "from_xyY" / "experiments" / "side.py"
@@ -100,7 +100,7 @@ def _training(variant: str) -> list[dict]:
 
 
 def _gamma_plot(found: dict) -> list[str]:
-    lines, xs, medians = [], [], []
+    lines, xs, medians, stds = [], [], [], []
     fig = Figure(figsize=(5, 3.5))
     ax = fig.add_subplot()
     for gamma in GAMMAS:
@@ -113,6 +113,7 @@ def _gamma_plot(found: dict) -> list[str]:
             continue
         xs.append(gamma)
         medians.append(float(np.mean(values)))
+        stds.append(float(np.std(values)))
         ax.plot([gamma] * len(values), values, "o", color="tab:blue", alpha=0.5)
         lines.append(
             f"| {gamma} | {len(values)} | {np.mean(values):.3f} | {np.std(values):.3f} "
@@ -129,7 +130,7 @@ def _gamma_plot(found: dict) -> list[str]:
     fig.savefig(RESULTS / "gamma.png", dpi=120)
     best = xs[int(np.argmin(medians))]
     spread = max(medians) - min(medians)
-    seed_std = float(np.mean([float(line.split("|")[4]) for line in lines]))
+    seed_std = float(np.mean(stds))
     verdict = f"The means over seeds span {spread:.3f} across gammas, " + (
         f"less than the seed-to-seed standard deviation ({seed_std:.3f}): at this "
         "budget the Y normalisation makes no measurable difference."
@@ -231,17 +232,9 @@ def write_tables() -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--variants", nargs="*", default=list(config_module(CONFIG).VARIANTS))
-    parser.add_argument("--runs", default="runs/experiments/side", help="run folders")
-    parser.add_argument("--table-only", action="store_true", help="only rewrite the tables")
-    args = parser.parse_args()
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    if not args.table_only:
-        for variant in args.variants:
-            run_variant(CONFIG, variant, args.runs, RESULTS)
-            write_tables()
-    print(write_tables())
+    experiments.main(
+        __doc__.splitlines()[0], CONFIG, RESULTS, "runs/experiments/side", write_tables
+    )
 
 
 if __name__ == "__main__":
