@@ -22,26 +22,23 @@ count as misses), in 10 epochs (13 min). The price, again: random valid
 specifications off the lattice, 0.500 -> 0.599.
 """
 
-from munsell_jax.train import default_config
+from pathlib import Path
+
+from munsell_jax.experiments import config_module
 
 
 def get_config(stage: str = "1"):
     if stage not in ("1", "2"):
         raise ValueError(f"stage must be '1' or '2', not {stage!r}")
-    config = default_config("from_xyY", "Residual MLP (cartesian)")
-    config.inputs = "lightness"
+    # The fine-tune this continues, with only what changes.
+    config = config_module(Path(__file__).with_name("residual_mlp_cartesian_finetune.py"))
+    config = config.get_config()
     config.init_from = "results/from_xyY/residual_mlp_cartesian_finetune"
-    config.data.name = "perturbation"
     config.data.size = 1_000_000
     config.data.seed = 1
-    config.loss.delta_e_weight = 1e-3
     config.opt.epochs = 15
     config.opt.learning_rate = 1e-4
-    config.opt.schedule = "warmup_cosine"
-    config.opt.warmup_epochs = 0
-    config.opt.plateau_patience = 0
     config.opt.early_stopping_patience = 15
-    config.opt.ema_decay = 0.999
     if stage == "2":
         config.init_from = "runs/from_xyY/residual_mlp_cartesian_refine"
         config.data.seed = 2

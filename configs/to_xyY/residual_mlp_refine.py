@@ -15,22 +15,15 @@ MAE 7.2e-4, 7.8e-4, 8.7e-5), generalisation 0.160 (p95 0.43): both better
 than the first fine-tune (0.179 / 0.168), still short of the 0.10 target.
 """
 
-from munsell_jax.train import default_config
+from pathlib import Path
+
+from munsell_jax.experiments import config_module
 
 
 def get_config():
-    config = default_config("to_xyY", "Residual MLP")
-    config.inputs = "harmonic"
+    # The fine-tune this continues, with only what changes.
+    config = config_module(Path(__file__).with_name("residual_mlp_finetune.py")).get_config()
     config.init_from = "results/to_xyY/residual_mlp_finetune"
-    config.data.name = "forward+perturbation"
-    config.data.size = 1_000_000
     config.data.seed = 1
-    config.loss.kind = "mae"
-    config.opt.epochs = 10
     config.opt.learning_rate = 1e-4
-    config.opt.schedule = "warmup_cosine"
-    config.opt.warmup_epochs = 0
-    config.opt.plateau_patience = 0
-    config.opt.early_stopping_patience = 10
-    config.opt.ema_decay = 0.999
     return config
