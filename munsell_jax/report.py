@@ -64,18 +64,20 @@ def _speed(m: dict, colour_ms: float | None) -> str:
 
 
 def markdown_tables(
-    collected: dict[str, list[dict]], *, heading: str = "##", colour_ms: dict | None = None
+    collected: dict[str, list[dict]],
+    *,
+    heading: str = "##",
+    reference: dict[str, list[dict]] | None = None,
 ) -> str:
-    """One Markdown table per direction (``colour_ms``: colour-science's ms per
-    colour by direction, for the "vs colour" column where its row is elsewhere)."""
+    """One Markdown table per direction; the "vs colour" column divides by the
+    colour-science row of ``reference`` (default: ``collected`` itself)."""
     out = []
     for direction, rows in collected.items():
         if not rows:
             continue
-        colour = next((m for m in rows if m.get("name") == "colour-science"), None)
-        colour_ms_d = colour.get("ms_per_sample_batch_2734") if colour else None
-        if colour_ms_d is None and colour_ms:
-            colour_ms_d = colour_ms.get(direction)
+        candidates = (reference or collected).get(direction, [])
+        colour = next((m for m in candidates if m.get("name") == "colour-science"), None)
+        colour_ms = colour.get("ms_per_sample_batch_2734") if colour else None
         out.append(f"{heading} {DIRECTIONS[direction]} (`{direction}`)\n")
         head = ["model", "data", "parameters", "mean", "median", "p95", "max"]
         if direction == "from_xyY":
@@ -131,7 +133,7 @@ def markdown_tables(
                 _f(m.get("ms_per_sample_batch_2734"), 4),
                 _f(m.get("ms_per_sample_batch_1"), 4),
                 _f(onnx, 4),
-                _speed(m, colour_ms_d),
+                _speed(m, colour_ms),
             ]
             out.append("| " + " | ".join(cells) + " |")
         out.append("")
@@ -376,14 +378,7 @@ def _zoo_tables(results: Path, collected: dict[str, list[dict]]) -> str:
     zoo = collect(results / "zoo")
     if not any(zoo.values()):
         return ""
-    colour_ms = {
-        direction: next(
-            (m.get("ms_per_sample_batch_2734") for m in rows if m.get("name") == "colour-science"),
-            None,
-        )
-        for direction, rows in collected.items()
-    }
-    return markdown_tables(zoo, heading="###", colour_ms=colour_ms)
+    return markdown_tables(zoo, heading="###", reference=collected)
 
 
 def write_report(results: str | Path = "results") -> tuple[Path, Path]:
