@@ -464,7 +464,7 @@ def _parser() -> argparse.ArgumentParser:
         "--precision",
         choices=("float32", "float64"),
         default="float32",
-        help="arithmetic inside the graph (I/O stays float32); float64 is ~4x slower",
+        help="arithmetic inside the graph (I/O stays float32); float64 is 4-6x slower",
     )
     export.set_defaults(func=_export)
 

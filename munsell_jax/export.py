@@ -19,9 +19,10 @@ output): onnxruntime is then within 4e-7 of range of the network evaluated in
 float64, so its difference from JAX is XLA's own float32 error. A float32 graph
 differs from XLA by about 1e-6 in the raw network outputs (summation order),
 which a Cartesian model's hue (the angle of two outputs) magnifies by 1/chroma
-near grey. XLA's float32 error is of the same size (1.6e-5 to 4.6e-5 of range
-on four of the five shipped xyY -> Munsell models), and a float64 graph is
-about 4x slower at batch 2,734, so float32 stays the default.
+near grey. XLA's float32 error is of the same size (1.6e-5 to 4.8e-5 of range
+on five of the six shipped xyY -> Munsell models), and a float64 graph is
+4-6x slower at batch 2,734, so float32 stays the default
+(``benchmarks/bench_onnx_precision.py``).
 
 ``load_model(name, backend="jax" | "onnx")`` gives the same callable on either
 backend: numpy in, numpy out.

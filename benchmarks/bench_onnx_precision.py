@@ -1,0 +1,118 @@
+"""Float32 against float64 ONNX graphs of the shipped models: parity and onnxruntime time.
+
+    .venv/bin/python benchmarks/bench_onnx_precision.py [from_xyY/mlp_base_cartesian ...]
+
+For each shipped model with a ``model.onnx`` (or those named), exports both
+precisions to a temporary folder (the shipped files are not touched) and prints:
+
+- ``parity`` of each graph against the JAX float32 model (the issue's
+  criterion: largest difference over each output's range);
+- the distance to the same network evaluated in float64 in JAX ("exact"), of
+  XLA's float32 answer and of each graph's, over hue, value and chroma (or
+  xyY): what is left of the float32 parity once onnxruntime computes in
+  float64;
+- onnxruntime us/sample at batch 2,734 (the REAL colours) and batch 1, the
+  median of 3 interleaved medians. Ratios compare; absolute times vary with load.
+
+Figures are printed; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+jax.config.update("jax_enable_x64", True)
+
+from munsell_jax.evaluate import evaluation_sets  # noqa: E402
+from munsell_jax.export import (  # noqa: E402
+    OUTPUT_RANGE,
+    _float64_model,
+    _resolve,
+    export,
+    load_model,
+    parity,
+    predict_function,
+    sample_inputs,
+)
+from munsell_jax.train import load_model as load_trained  # noqa: E402
+
+PRECISIONS = ("float32", "float64")
+
+
+def _us_per_sample(run, x, repeats: int) -> float:
+    run(x)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run(x)
+        times.append(time.perf_counter() - start)
+    return float(np.median(times)) / len(x) * 1e6
+
+
+def measure(name: str, out: Path) -> dict:
+    path = _resolve(name)
+    direction = json.loads((path / "config.json").read_text())["direction"]
+    files = {
+        p: export(path, out=out / f"{name.replace('/', '_')}_{p}.onnx", precision=p)
+        for p in PRECISIONS
+    }
+    row = {p: parity(path, onnx_file=f)["max_abs_diff_over_range"] for p, f in files.items()}
+    model, config = load_trained(path)
+    x = sample_inputs(direction)
+    exact = np.asarray(
+        jax.jit(predict_function(_float64_model(model), config))(jnp.asarray(x, jnp.float64))
+    )
+    columns = slice(0, 3) if direction == "from_xyY" else slice(None)  # not the code
+
+    def off(y):
+        return float(np.max((np.abs(y - exact) / OUTPUT_RANGE[direction])[:, columns]))
+
+    row["xla_float32_vs_exact"] = off(load_model(path)(x))
+    runs = {p: load_model(path, backend="onnx", onnx_file=f) for p, f in files.items()}
+    for p, run in runs.items():
+        row[f"ort_{p}_vs_exact"] = off(run(x))
+    real = evaluation_sets()["real"]
+    inputs = (real.xyY if direction == "from_xyY" else real.specification).astype(np.float32)
+    times = {(p, b): [] for p in PRECISIONS for b in (2734, 1)}
+    for _ in range(3):  # interleaved, so load drifts hit both precisions alike
+        for p, run in runs.items():
+            times[(p, 2734)].append(_us_per_sample(run, inputs, 15))
+            times[(p, 1)].append(_us_per_sample(run, inputs[:1], 300))
+    for (p, b), values in times.items():
+        row[f"us_{p}_batch_{b}"] = float(np.median(values))
+    return row
+
+
+def main() -> None:
+    names = sys.argv[1:] or sorted(
+        p.parent.relative_to(p.parents[2]).as_posix()
+        for p in Path("results").glob("*/*/model.onnx")
+    )
+    print(
+        "| model | parity f32 | parity f64 | XLA f32 vs exact | ORT f32 vs exact "
+        "| ORT f64 vs exact | us f32 -> f64 (2,734) | us f32 -> f64 (1) |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in names:
+            r = measure(name, Path(tmp))
+            print(
+                f"| {name} | {r['float32']:.1e} | {r['float64']:.1e} "
+                f"| {r['xla_float32_vs_exact']:.1e} | {r['ort_float32_vs_exact']:.1e} "
+                f"| {r['ort_float64_vs_exact']:.1e} "
+                f"| {r['us_float32_batch_2734']:.1f} -> {r['us_float64_batch_2734']:.1f} "
+                f"| {r['us_float32_batch_1']:.0f} -> {r['us_float64_batch_1']:.0f} |",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
