@@ -1,6 +1,11 @@
 """Per-sample inference time: onnxruntime vs jitted JAX vs colour-science.
 
     .venv/bin/python benchmarks/bench_onnx.py [--n-colour 20] [--precision float32 float64]
+    .venv/bin/python benchmarks/bench_onnx.py --engine-only
+
+The first row is the exact Munsell -> xyY engine itself
+(``munsell_jax.export.export_engine``: float64 inside, float32 I/O) against the
+JAX engine jitted in float64; ``--engine-only`` prints that row alone.
 
 For the shipped models in results/ (when there are any) and, so that the
 figures exist before any model is shipped, freshly initialised models of
@@ -50,13 +55,14 @@ def main() -> None:
     parser.add_argument(
         "--precision", nargs="+", choices=("float32", "float64"), default=["float32"]
     )
+    parser.add_argument("--engine-only", action="store_true", help="time the exact engine only")
     args = parser.parse_args()
     jax.config.update("jax_enable_x64", True)
 
     from colour.notation.munsell import munsell_specification_to_xyY, xyY_to_munsell_specification
 
     from munsell_jax.demo import real_colours, time_colour, time_jax
-    from munsell_jax.export import export, load_model
+    from munsell_jax.export import ENGINE, export, export_engine, load_model
     from munsell_jax.inverse import xyY_to_munsell
     from munsell_jax.notation import to_colour_specification
 
@@ -79,6 +85,8 @@ def main() -> None:
         ("to_xyY", ("Simple MLP", "Multi-Head", "Multi-MLP")),
     ):
         folders += [_fresh_run(root, direction, name) for name in names]
+    if args.engine_only:
+        folders = []
 
     print(
         f"backend {jax.default_backend()}; colour-science per colour: inverse "
@@ -89,6 +97,19 @@ def main() -> None:
         "| JAX us (2,734) | JAX us (1) | ONNX vs colour |"
     )
     print("|---|---|---|---|---|---|---|---|")
+    x = inputs["to_xyY"]
+    engine_onnx = load_model(ENGINE, backend="onnx", onnx_file=export_engine(root / "exact.onnx"))
+    engine_jax = load_model(ENGINE)
+    t = [
+        time_jax(run, batch, repeats=repeats)
+        for run in (engine_onnx, engine_jax)
+        for batch, repeats in ((x, 5), (x[:1], 50))
+    ]
+    print(
+        "| exact engine (renotation interpolation) | to_xyY | float64 | "
+        + " | ".join(f"{v * 1e6:.2f}" for v in t)
+        + f" | {colour['to_xyY'] / t[0]:,.0f}x |"
+    )
     for i, folder in enumerate(folders):
         config = json.loads((folder / "config.json").read_text())
         direction = config["direction"]

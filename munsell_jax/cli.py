@@ -317,12 +317,19 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from munsell_jax.export import export, parity
+    from munsell_jax.export import ENGINE, engine_parity, export, export_engine, parity
 
+    if args.path in ("exact", ENGINE, f"results/{ENGINE}"):
+        if args.precision == "float32":
+            raise SystemExit("munsell-jax: the exact engine exports in float64 only")
+        out = export_engine(args.out)
+        print(f"wrote {out}")
+        print("parity with the JAX engine:", json.dumps(engine_parity(out)))
+        return 0
     path = Path(args.path)
     if not (path / "config.json").exists():
         raise SystemExit(f"munsell-jax: {path} is not a run or model folder (no config.json)")
-    out = export(path, out=args.out, precision=args.precision)
+    out = export(path, out=args.out, precision=args.precision or "float32")
     print(f"wrote {out}")
     print("parity with JAX:", json.dumps(parity(path, onnx_file=out)))
     return 0
@@ -458,13 +465,18 @@ def _parser() -> argparse.ArgumentParser:
             "onnxruntime with JAX on 10,000 inputs."
         ),
     )
-    export.add_argument("path", help="run directory or model folder")
+    export.add_argument(
+        "path", help="run directory or model folder; 'exact': the exact Munsell -> xyY engine"
+    )
     export.add_argument("--out", default=None, help="the ONNX file (default PATH/model.onnx)")
     export.add_argument(
         "--precision",
         choices=("float32", "float64"),
-        default="float32",
-        help="arithmetic inside the graph (I/O stays float32); float64 is 4-6x slower",
+        default=None,
+        help=(
+            "arithmetic inside the graph (I/O stays float32): float32 for models (float64 is "
+            "4-6x slower), float64 for the engine"
+        ),
     )
     export.set_defaults(func=_export)
 

@@ -24,8 +24,14 @@ on five of the six shipped xyY -> Munsell models), and a float64 graph is
 4-6x slower at batch 2,734, so float32 stays the default
 (``benchmarks/bench_onnx_precision.py``).
 
+``export_engine()`` writes the exact Munsell -> xyY engine itself
+(``munsell_jax.renotation.munsell_to_xyY``: renotation tables as constants,
+gathers and interpolation, float64 inside) to ``results/to_xyY/exact/model.onnx``,
+so non-JAX users get exact conversion too; specifications outside the
+renotation data give NaN rows, as in JAX.
+
 ``load_model(name, backend="jax" | "onnx")`` gives the same callable on either
-backend: numpy in, numpy out.
+backend: numpy in, numpy out (``"to_xyY/exact"`` is the engine).
 """
 
 from __future__ import annotations
@@ -41,7 +47,10 @@ import numpy as np
 __all__ = [
     "CONVENTIONS",
     "approximator",
+    "ENGINE",
+    "engine_parity",
     "export",
+    "export_engine",
     "load_model",
     "parity",
     "ship",
@@ -54,6 +63,7 @@ CONVENTIONS = (
     "code 1=B 2=BG 3=G 4=GY 5=Y 6=YR 7=R 8=RP 9=P 10=PB; greys [0, V, 0, 0]. "
     "xyY under illuminant C (CIE 1931 2 degree), Y in [0, 1]. float32."
 )
+ENGINE = "to_xyY/exact"  # the exact engine's folder under results/
 OUTPUT_RANGE = {"from_xyY": np.array([10.0, 10.0, 50.0, 10.0]), "to_xyY": np.ones(3)}
 
 
@@ -124,9 +134,9 @@ def _float32_input(proto) -> None:
     proto.graph.node.insert(0, cast)
 
 
-def _onehot_in_float(proto) -> None:
-    """onnxruntime's CPU OneHot has no double output: compute each double OneHot
-    in float32 (0s and 1s, exact) and Cast the result to double."""
+def _elem_types(proto) -> dict[str, int]:
+    """Element type of every named value of ``proto`` (inputs, initializers,
+    constants and shape-inferred intermediates)."""
     import onnx
 
     inferred = onnx.shape_inference.infer_shapes(proto)
@@ -136,22 +146,46 @@ def _onehot_in_float(proto) -> None:
     for node in proto.graph.node:
         if node.op_type == "Constant" and node.attribute and node.attribute[0].name == "value":
             types[node.output[0]] = node.attribute[0].t.data_type
+    return types
+
+
+def _compute_in(proto, op_type: str, inputs: tuple[int, ...], elem_type: int, as_type: int) -> None:
+    """Run every ``op_type`` node whose data ``inputs`` are ``elem_type`` on Casts
+    of them to ``as_type``, and Cast its output back: for ops onnxruntime's CPU
+    provider has no kernel of that type for (exact for the values they carry)."""
+    import onnx
+
+    types = _elem_types(proto)
     nodes = []
     for node in proto.graph.node:
-        if node.op_type == "OneHot" and types.get(node.input[2]) == onnx.TensorProto.DOUBLE:
-            values, output = node.input[2], node.output[0]
-            node.input[2], node.output[0] = values + "_float32", output + "_float32"
-            nodes += [
-                onnx.helper.make_node("Cast", [values], [node.input[2]], to=onnx.TensorProto.FLOAT),
-                node,
-                onnx.helper.make_node(
-                    "Cast", [node.output[0]], [output], to=onnx.TensorProto.DOUBLE
-                ),
-            ]
+        if node.op_type == op_type and types.get(node.input[inputs[0]]) == elem_type:
+            casts = []
+            for i in inputs:
+                source, node.input[i] = node.input[i], f"{node.input[i]}_as_{as_type}_{node.name}"
+                casts.append(onnx.helper.make_node("Cast", [source], [node.input[i]], to=as_type))
+            output = node.output[0]
+            node.output[0] = f"{output}_as_{as_type}"
+            back = onnx.helper.make_node("Cast", [node.output[0]], [output], to=elem_type)
+            nodes += [*casts, node, back]
         else:
             nodes.append(node)
     del proto.graph.node[:]
     proto.graph.node.extend(nodes)
+
+
+def _onehot_in_float(proto) -> None:
+    """onnxruntime's CPU OneHot has no double output: compute each double OneHot
+    in float32 (0s and 1s, exact) and Cast the result to double."""
+    import onnx
+
+    _compute_in(proto, "OneHot", (2,), onnx.TensorProto.DOUBLE, onnx.TensorProto.FLOAT)
+
+
+def _bool_where_in_int(proto) -> None:
+    """onnxruntime's CPU Where has no bool kernel: select on int32 0s and 1s."""
+    import onnx
+
+    _compute_in(proto, "Where", (1, 2), onnx.TensorProto.BOOL, onnx.TensorProto.INT32)
 
 
 def export(path: str | Path, *, out: str | Path | None = None, precision: str = "float32") -> Path:
@@ -221,6 +255,100 @@ def export(path: str | Path, *, out: str | Path | None = None, precision: str = 
     return out
 
 
+def _engine_predict(dtype) -> Callable[[jax.Array], jax.Array]:
+    from munsell_jax.renotation import munsell_to_xyY
+
+    def predict(specification):
+        return munsell_to_xyY(specification.astype(dtype)).astype(jnp.float32)
+
+    return predict
+
+
+def export_engine(out: str | Path | None = None) -> Path:
+    """Export the exact Munsell -> xyY engine to ONNX; returns the file.
+
+    The graph is ``munsell_jax.renotation.munsell_to_xyY`` traced by jax2onnx in
+    float64: the renotation tables are constants, the lookups gathers, the
+    hue, chroma and value interpolations as colour-science does them. Input
+    ``specification`` ``[B, 4]`` float32 (``[hue, value, chroma, code]``, greys
+    with chroma 0), output ``xyY`` ``[B, 3]`` float32, within float32 rounding
+    (about 5e-8) of the engine in float64; rows outside the renotation data
+    (see ``renotation_valid``) are NaN. ``out`` defaults to
+    ``results/to_xyY/exact/model.onnx``.
+    """
+    import logging
+
+    import onnx
+    from jax2onnx import to_onnx
+
+    from munsell_jax.evaluate import _git_commit
+
+    options = dict(
+        model_name="munsell_jax_exact_to_xyY",
+        input_names=["specification"],
+        output_names=["xyY"],
+    )
+    serde = logging.getLogger("onnx_ir.serde")  # unknown-type notes on shape-only values
+    level = serde.level
+    serde.setLevel(logging.ERROR)
+    try:
+        with jax.enable_x64(True):
+            proto = to_onnx(
+                _engine_predict(jnp.float64), [("B", 4)], enable_double_precision=True, **options
+            )
+    finally:
+        serde.setLevel(level)
+    _float32_input(proto)
+    _bool_where_in_int(proto)
+    onnx.helper.set_model_props(
+        proto,
+        {
+            "direction": "to_xyY",
+            "architecture": "exact renotation interpolation (munsell_jax munsell_to_xyY)",
+            "conventions": CONVENTIONS + " Rows outside the renotation data are NaN.",
+            "git_commit": str(_git_commit()),
+            "producer": "munsell_jax (jax2onnx)",
+            "precision": "float64",
+        },
+    )
+    onnx.checker.check_model(proto)
+    import onnxruntime as ort
+
+    ort.InferenceSession(proto.SerializeToString(), providers=["CPUExecutionProvider"])
+    out = Path(out) if out is not None else _repository_results() / ENGINE / "model.onnx"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    onnx.save(proto, out)
+    return out
+
+
+def engine_parity(onnx_file: str | Path | None = None, *, n: int = 10_000) -> dict:
+    """The exported engine in onnxruntime vs the engine in JAX (float64) on ``n``
+    specifications spanning the domain (about a third outside the data) and
+    the REAL colours: the largest xyY difference where both answer, the rows
+    where only one answers (NaN in the other: should be 0), and the batch
+    sizes (1, 7, 2,734) the file accepts."""
+    from munsell_jax.evaluate import evaluation_sets
+    from munsell_jax.renotation import munsell_to_xyY
+
+    onnx_predict = load_model(ENGINE, backend="onnx", onnx_file=onnx_file)
+    with jax.enable_x64(True):
+        real = np.asarray(evaluation_sets()["real"].specification, np.float32)
+        inputs = np.concatenate([sample_inputs("to_xyY", n), real])
+        a = np.asarray(jax.jit(munsell_to_xyY)(jnp.asarray(inputs, jnp.float64)))
+    b = onnx_predict(inputs)
+    nan_a, nan_b = np.isnan(a).any(-1), np.isnan(b).any(-1)
+    both = ~nan_a & ~nan_b
+    return {
+        "n": len(inputs),
+        "n_nan": int(nan_a.sum()),
+        "nan_mismatches": int(np.sum(nan_a != nan_b)),
+        "max_abs_diff": float(np.max(np.abs(a[both] - b[both]))),
+        "batches_accepted": [
+            batch for batch in (1, 7, 2_734) if onnx_predict(inputs[:batch]).shape == (batch, 3)
+        ],
+    }
+
+
 def sample_inputs(direction: str, n: int = 10_000, seed: int = 0) -> np.ndarray:
     """``n`` raw float32 inputs spanning the domain (for parity checks)."""
     rng = np.random.default_rng(seed)
@@ -241,11 +369,19 @@ def sample_inputs(direction: str, n: int = 10_000, seed: int = 0) -> np.ndarray:
     return spec.astype(np.float32)
 
 
+def _repository_results() -> Path:
+    return Path(__file__).resolve().parents[1] / "results"
+
+
+def _is_engine(path: Path) -> bool:
+    return path.resolve() == (_repository_results() / ENGINE).resolve()
+
+
 def _resolve(name: str | Path) -> Path:
     path = Path(name)
     if path.is_dir():
         return path
-    shipped = Path(__file__).resolve().parents[1] / "results" / name
+    shipped = _repository_results() / name
     if shipped.is_dir():
         return shipped
     raise FileNotFoundError(f"no model {name!r}: not a folder, nor results/{name}")
@@ -257,7 +393,9 @@ def load_model(
     """A shipped model (``"from_xyY/<name>"``) or a model folder as a callable.
 
     Args:
-      name: ``"<direction>/<name>"`` under the repository's ``results/``, or a path.
+      name: ``"<direction>/<name>"`` under the repository's ``results/``, or a path;
+        ``"to_xyY/exact"`` (``ENGINE``) is the exact engine (JAX: float64 when
+        x64 is enabled; ONNX: the file ``export_engine`` wrote).
       backend: ``"jax"`` (the Flax parameters, jitted) or ``"onnx"`` (``model.onnx``
         in onnxruntime, no JAX needed at call time).
       onnx_file: with ``backend="onnx"``, this ONNX file instead of the folder's
@@ -281,6 +419,9 @@ def load_model(
         return run
     if backend != "jax":
         raise ValueError(f"backend must be 'jax' or 'onnx', not {backend!r}")
+    if _is_engine(path):
+        engine = jax.jit(_engine_predict(jnp.float64 if jax.config.jax_enable_x64 else jnp.float32))
+        return lambda inputs: np.asarray(engine(jnp.asarray(inputs)))
     from munsell_jax.train import load_model as load_trained
 
     model, config = load_trained(path)
@@ -294,10 +435,14 @@ def parity(path: str | Path, *, n: int = 10_000, onnx_file: str | Path | None = 
     value 10, chroma 50, xyY 1), the number of differing hue codes, and (xyY ->
     Munsell) the same largest difference with hue differences below chroma 2
     scaled by chroma / 2. ``onnx_file`` checks that file instead of the folder's
-    ``model.onnx``."""
+    ``model.onnx``. For the exact engine (``ENGINE``), ``engine_parity``'s report
+    with its difference as ``max_abs_diff_over_range`` (xyY's range is 1)."""
     import json
 
     path = _resolve(path)
+    if _is_engine(path):
+        report = engine_parity(onnx_file, n=n)
+        return {"max_abs_diff_over_range": report["max_abs_diff"], **report}
     direction = json.loads((path / "config.json").read_text())["direction"]
     jax_predict = load_model(path)
     onnx_predict = load_model(path, backend="onnx", onnx_file=onnx_file)

@@ -218,9 +218,16 @@ def luminance_to_value(Y: jax.typing.ArrayLike) -> jax.Array:
 
 
 def _hue_angle(hue: jax.Array, code: jax.Array) -> jax.Array:
-    single_hue = jnp.mod(jnp.mod(17 - code, 10) + hue / 10 - 0.5, 10)
+    single_hue = _mod(_mod(17 - code, 10) + hue / 10 - 0.5, 10)
     knots = jnp.asarray(_SINGLE_HUE_KNOTS, hue.dtype)
     return jnp.interp(single_hue, knots, jnp.asarray(_HUE_ANGLE_KNOTS, hue.dtype))
+
+
+def _mod(x: jax.Array, d: float) -> jax.Array:
+    """``x mod d`` in [0, d) as ``x - d floor(x / d)``: exact on the small
+    integers and hues it meets here, and exportable to ONNX (jax2onnx cannot
+    lower ``jnp.mod`` with a symbolic batch dimension)."""
+    return x - d * jnp.floor(x / d)
 
 
 def _interp2(t0: jax.Array, t1: jax.Array, t: jax.Array, a: jax.Array, b: jax.Array):
@@ -244,13 +251,15 @@ class _Parts(NamedTuple):
 
 def _hue_parts(hue: jax.Array, code: jax.Array) -> _Parts:
     tables = renotation_tables()
-    family = jnp.mod(7 - code, 10).astype(jnp.int32)  # 0 for R ... 9 for RP
+    # Step arithmetic in floats (small integers, exact), cast to indices last.
+    family = _mod(7 - code, 10)  # 0 for R ... 9 for RP
     nearest = jnp.round(hue / 2.5)
     hue_snapped = jnp.abs(hue - 2.5 * nearest) < _THRESHOLD_INTEGER
-    snap_step = jnp.mod(4 * family + nearest.astype(jnp.int32) - 1, _N_HUES)
-    cell = jnp.clip(jnp.floor(hue / 2.5), 0, 3).astype(jnp.int32)
-    step_ccw = jnp.mod(4 * family + cell, _N_HUES)
-    step_cw = jnp.mod(step_ccw - 1, _N_HUES)
+    snap_step = _mod(4 * family + nearest - 1, _N_HUES).astype(jnp.int32)
+    cell = jnp.clip(jnp.floor(hue / 2.5), 0, 3)
+    step_ccw = _mod(4 * family + cell, _N_HUES)
+    step_cw = _mod(step_ccw - 1, _N_HUES).astype(jnp.int32)
+    step_ccw = step_ccw.astype(jnp.int32)
 
     # colour's bookkeeping of the angles at the bounding hues, verbatim.
     step_angles = jnp.asarray(tables.hue_angle, hue.dtype)
@@ -367,7 +376,7 @@ def _normalise(spec: jax.Array):
     grey = (chroma == 0) | (jnp.isnan(hue) & jnp.isnan(chroma) & jnp.isnan(code))
     wrap = hue == 0  # 0YR is 10R; adding (not setting) 10 keeps the hue gradient
     hue = jnp.where(wrap, hue + 10.0, hue)
-    code = jnp.where(wrap, jnp.mod(code, 10) + 1, code)
+    code = jnp.where(wrap, _mod(code, 10) + 1, code)
     return hue, value, chroma, code, grey
 
 

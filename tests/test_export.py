@@ -80,25 +80,35 @@ def test_onnx_matches_jax(runs, kind):
     assert report["batches_accepted"] == [1, 7, 2_734]
 
 
-def test_loads_in_a_fresh_process_without_jax(runs):
-    export(runs["regression"])
+def _run_without_jax(file, input_name: str, width: int, n_out: int) -> None:
     script = (
         "import sys, numpy as np, onnxruntime as ort\n"
-        "s = ort.InferenceSession(sys.argv[1] + '/model.onnx')\n"
-        "out = s.run(None, {'xyY': np.full((3, 3), 0.3, np.float32)})[0]\n"
-        "assert out.shape == (3, 4), out.shape\n"
+        "s = ort.InferenceSession(sys.argv[1])\n"
+        f"out = s.run(None, {{{input_name!r}: np.full((3, {width}), 0.3, np.float32)}})[0]\n"
+        f"assert out.shape == (3, {n_out}), out.shape\n"
         "assert 'jax' not in sys.modules and 'munsell_jax' not in sys.modules\n"
         "print('ok')\n"
     )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     done = subprocess.run(
-        [sys.executable, "-I", "-c", script, str(runs["regression"])],
+        [sys.executable, "-I", "-c", script, str(file)],
         capture_output=True,
         text=True,
         env=env,
         check=True,
     )
     assert done.stdout.strip() == "ok"
+
+
+def test_loads_in_a_fresh_process_without_jax(runs):
+    export(runs["regression"])
+    _run_without_jax(runs["regression"] / "model.onnx", "xyY", 3, 4)
+
+
+def test_shipped_engine_loads_in_a_fresh_process_without_jax():
+    from munsell_jax.export import ENGINE, _resolve
+
+    _run_without_jax(_resolve(ENGINE) / "model.onnx", "specification", 4, 3)
 
 
 def test_cli_and_loader_agree(runs):
@@ -193,3 +203,30 @@ def test_float64_graph_of_a_code_aware_two_stage_model(runs, tmp_path):
     report = parity(runs["classification_two_stage"], onnx_file=out)
     assert report["max_abs_diff_over_range"] <= 1e-5, report
     assert report["code_mismatches"] == 0, report
+
+
+def test_exact_engine_exports_and_matches_jax(tmp_path):
+    from munsell_jax.export import ENGINE, engine_parity, export_engine
+
+    file = export_engine(tmp_path / "exact.onnx")
+    proto = onnx.load(file)
+    onnx.checker.check_model(proto)
+    meta = {p.key: p.value for p in proto.metadata_props}
+    assert meta["direction"] == "to_xyY" and meta["precision"] == "float64"
+    report = engine_parity(file, n=2_000)
+    # The same rows outside the renotation data (NaN) on both sides, and the
+    # answers within float32 rounding of the float64 engine.
+    assert report["n_nan"] > 100 and report["nan_mismatches"] == 0, report
+    assert report["max_abs_diff"] <= 1e-7, report
+    assert report["batches_accepted"] == [1, 7, 2_734]
+    spec = np.array([[5.0, 5.0, 10.0, 7.0], [0.0, 5.0, 0.0, 0.0], [5.0, 0.5, 2.0, 7.0]], np.float32)
+    a = load_model(ENGINE)(spec)
+    b = load_model(ENGINE, backend="onnx", onnx_file=file)(spec)
+    np.testing.assert_allclose(a, b, atol=1e-6)
+    np.testing.assert_allclose(b[1, :2], [0.31006, 0.31616], atol=1e-6)  # a grey: illuminant C
+    assert np.isnan(b[2]).all()  # value 0.5 is below the chromatic data
+
+
+def test_cli_exports_the_engine(tmp_path, capsys):
+    with pytest.raises(SystemExit, match="float64 only"):
+        main(["export", "exact", "--precision", "float32", "--out", str(tmp_path / "e.onnx")])
