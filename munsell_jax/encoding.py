@@ -113,7 +113,7 @@ def hue_from_astm(h):
 
 # How a model sees its input, and the width of each layout: a specification
 # (Munsell -> xyY) or xyY (xyY -> Munsell).
-INPUTS = {"scaled": 4, "cartesian": 3, "harmonic": 10, "lattice": 13}
+INPUTS = {"scaled": 4, "cartesian": 3, "harmonic": 10, "lattice": 13, "grid": 13}
 GAMMAS = (1.0, 1.5, 2.0, 2.5, 3.0)  # the published sweep of the Y normalisation
 XYY_INPUTS = {"xyY": 3, "lightness": 3, **{f"gamma{g}": 3 for g in GAMMAS}}
 _HARMONICS = 4
@@ -161,7 +161,12 @@ def specification_inputs(spec, *, inputs: str = "scaled"):
       ``tri(value)``, ``tri(chroma / 2)`` and ``chroma/50 tri(h / 2.5)``
       (``tri(u) = |u - 2 floor(u / 2) - 1|``, corners at every integer ``u``;
       the hue's is scaled by the chroma, as its kink is in xy, so a grey is
-      still one point per value).
+      still one point per value);
+    - ``grid``: ``harmonic`` and the three lattice coordinates the Lattice MLP
+      (``munsell_jax.nn.lattice_mlp``) interpolates its features at: ASTM hue
+      / 2.5 in (0, 40] (0 for greys), the value coordinate (V at integer values, linear in
+      the ASTM D1535 luminance between them, as the renotation interpolates)
+      and chroma / 2.
 
     Numpy in, numpy out; JAX in, JAX out.
     """
@@ -181,8 +186,28 @@ def specification_inputs(spec, *, inputs: str = "scaled"):
     if inputs == "harmonic":
         return xp.stack([*columns, value / 10, c], axis=-1)
     h = astm_hue(hue, code)
+    if inputs == "grid":
+        # A grey's hue coordinate is 0 (any would do: the model shares chroma 0's features).
+        t = xp.where(chroma > 0, h / 2.5, 0.0)
+        return xp.stack([*columns, value / 10, c, t, _value_coordinate(value, xp), chroma / 2], -1)
     corners = [_triangle(value, xp), _triangle(chroma / 2, xp), c * _triangle(h / 2.5, xp)]
     return xp.stack([*columns, value / 10, c, *corners], axis=-1)
+
+
+def _value_coordinate(value, xp):
+    """Munsell value -> its lattice coordinate: the value at integers, linear
+    in luminance (the ASTM D1535 polynomial) between them."""
+    from munsell_jax.renotation import _ASTM_D1535
+
+    def luminance(v):
+        result = xp.zeros_like(v)
+        for coefficient in reversed(_ASTM_D1535):
+            result = result * v + coefficient
+        return result
+
+    lower = xp.clip(xp.floor(value), 0.0, 9.0)
+    below, above = luminance(lower), luminance(lower + 1)
+    return lower + (luminance(value) - below) / (above - below)
 
 
 def _triangle(u, xp):

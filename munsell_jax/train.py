@@ -74,9 +74,10 @@ def default_config(direction: str = "from_xyY", architecture: str = "Multi-MLP")
     config.direction = direction  # "from_xyY" (xyY -> Munsell) or "to_xyY"
     config.architecture = architecture  # the row of results/architectures.md
     config.encoding = arch.encoding  # output layout (from_xyY only): munsell_jax.encoding
-    # Input layout: from_xyY "xyY" or "lightness"; to_xyY "scaled", "cartesian"
-    # or "harmonic" (munsell_jax.encoding.xyY_inputs / specification_inputs).
-    config.inputs = "xyY" if direction == "from_xyY" else "scaled"
+    # Input layout: from_xyY "xyY" or "lightness"; to_xyY "scaled", "cartesian",
+    # "harmonic", "lattice" or "grid" (munsell_jax.encoding.xyY_inputs /
+    # specification_inputs); an architecture may need its own (ARCHITECTURES).
+    config.inputs = arch.inputs or ("xyY" if direction == "from_xyY" else "scaled")
     config.seed = 0  # model initialisation and batch order
     config.init_from = ""  # a run or shipped model folder: start from its parameters (fine-tuning)
 

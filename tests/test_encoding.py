@@ -144,3 +144,17 @@ def test_gamma_inputs(gamma):
     np.testing.assert_allclose(features[:, :2], xyY[:, :2])
     np.testing.assert_allclose(features[:, 2], [0.2 ** (1 / gamma), 1e-6 ** (1 / gamma)])
     assert encoding.XYY_INPUTS[f"gamma{gamma}"] == 3
+
+
+def test_grid_inputs_are_lattice_coordinates():
+    from munsell_jax.renotation import value_to_luminance
+
+    # 7.5YR 5/6: ASTM hue 17.5 (step 7), value 5, chroma 6 (3 chroma steps).
+    spec = np.array([[7.5, 5.0, 6.0, 6.0], [7.5, 5.3, 6.0, 6.0], [0.0, 5.3, 0.0, 0.0]])
+    grid = encoding.specification_inputs(spec, inputs="grid")
+    np.testing.assert_allclose(grid[:, :-3], encoding.specification_inputs(spec, inputs="harmonic"))
+    Y = np.asarray(value_to_luminance(np.array([5.0, 5.3, 6.0])))
+    fraction = (Y[1] - Y[0]) / (Y[2] - Y[0])  # the renotation's value interpolation
+    np.testing.assert_allclose(
+        grid[:, -3:], [[7, 5, 3], [7, 5 + fraction, 3], [0, 5 + fraction, 0]], atol=1e-12
+    )

@@ -22,12 +22,14 @@ __all__ = [
 
 
 class Architecture(NamedTuple):
-    """A row of the published comparison: a family, its arguments, and (xyY ->
-    Munsell only) the output encoding of ``munsell_jax.encoding``."""
+    """A row of the published comparison: a family, its arguments, (xyY ->
+    Munsell only) the output encoding of ``munsell_jax.encoding``, and the
+    input layout the family needs (None: the direction's default)."""
 
     family: str
     kwargs: dict
     encoding: str = "regression"
+    inputs: str | None = None
 
 
 _EP = {"name": "multi_mlp", "widths": (64, 128, 64)}  # a multi error predictor
@@ -81,6 +83,9 @@ ARCHITECTURES: dict[tuple[str, str], Architecture] = {
     # Beyond the published table: a pre-norm residual MLP (about 266K parameters).
     ("from_xyY", "Residual MLP (cartesian)"): Architecture("residual_mlp", {}, "cartesian"),
     ("to_xyY", "Simple MLP"): Architecture("mlp", {"widths": (128, 256, 128)}),
+    # Beyond the published table: features learned on the renotation lattice
+    # (read the ``grid`` inputs), then a residual MLP.
+    ("to_xyY", "Lattice MLP"): Architecture("lattice_mlp", {}, inputs="grid"),
     ("to_xyY", "Multi-Head"): Architecture("multi_head", {"wide_outputs": ()}),
     ("to_xyY", "Multi-MLP"): Architecture("multi_mlp", {"wide_outputs": ()}),
     ("to_xyY", "Multi-MLP + unified error predictor"): Architecture(
@@ -145,7 +150,7 @@ def architectures_table(batch: int = 7) -> str:
         "|---|---|---|---|---|---|",
     ]
     for (direction, name), arch in ARCHITECTURES.items():
-        n_in, n_out = io_features(direction, arch.encoding)
+        n_in, n_out = io_features(direction, arch.encoding, inputs=arch.inputs)
         model = get_model(
             arch.family, in_features=n_in, out_features=n_out, rngs=nnx.Rngs(0), **arch.kwargs
         )

@@ -1,0 +1,105 @@
+"""Lattice MLP: a learned embedding on the renotation lattice, then a residual MLP.
+
+The renotation interpolates its table linearly between hue steps of 2.5,
+integer values (linearly in luminance) and even chromas, so Munsell -> xyY has
+its kinks on that lattice, where a smooth network rounds them off. This model
+keeps a learned feature vector at every lattice point and reads the one at a
+specification by multilinear interpolation between the 8 surrounding points
+(a grid encoding, as in lattice regression or Instant-NGP): piecewise linear
+with its kinks exactly where the renotation's are. A residual MLP maps the
+interpolated features, with the smooth ``harmonic`` inputs, to the outputs.
+
+It reads the ``grid`` input layout of ``munsell_jax.encoding.specification_inputs``:
+the ``harmonic`` columns, then three lattice coordinates: ASTM hue / 2.5 in
+[0, 40) (periodic), the value coordinate (integer values at the integers,
+linear in luminance between them) in [0, 10], and chroma / 2.
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+from flax import nnx
+
+from munsell_jax.nn import residual_mlp
+
+__all__ = ["Model"]
+
+
+def _corners(u_B: jax.Array, n: int, *, periodic: bool):
+    """Lower and upper lattice indices of coordinates ``u`` and the fraction
+    between them: ``(i0, i1, f)``, indices in [0, n) (clamped, or wrapped
+    when ``periodic``)."""
+    if periodic:
+        u_B = u_B - n * jnp.floor(u_B / n)  # [0, n); not jnp.mod (ONNX export)
+        lower = jnp.floor(u_B)
+        upper = lower + 1
+        upper = jnp.where(upper >= n, upper - n, upper)
+    else:
+        u_B = jnp.clip(u_B, 0.0, n - 1.0)
+        lower = jnp.minimum(jnp.floor(u_B), n - 2.0)
+        upper = lower + 1
+    return lower.astype(jnp.int32), upper.astype(jnp.int32), u_B - lower
+
+
+class Model(nnx.Module):
+    """Lattice MLP ``[B, in_features] -> [B, out_features]``.
+
+    Args:
+      in_features: input width: the ``grid`` layout (the last three columns
+        are the lattice coordinates, the rest go to the MLP as they are).
+      out_features: output width.
+      features: width of the feature vector at each lattice point.
+      hue_steps, values, chromas: lattice size (40 hue steps of 2.5, values
+        0..10, chromas 0, 2, ..., 50). Chroma 0 holds one vector per value,
+        shared by every hue, so a grey is one point, as its colour is.
+      width, depth: the residual MLP's.
+      rngs: ``nnx.Rngs``.
+    """
+
+    def __init__(
+        self,
+        in_features: int,
+        out_features: int,
+        features: int = 16,
+        width: int = 256,
+        depth: int = 2,
+        hue_steps: int = 40,
+        values: int = 11,
+        chromas: int = 26,
+        *,
+        rngs: nnx.Rngs,
+    ):
+        init = nnx.initializers.normal(0.1)
+        self.shape = (hue_steps, values, chromas)
+        self.table = nnx.Param(init(rngs.params(), (hue_steps, values, chromas - 1, features)))
+        self.grey = nnx.Param(init(rngs.params(), (values, features)))
+        self.mlp = residual_mlp.Model(
+            in_features - 3 + features, out_features, width, depth, rngs=rngs
+        )
+
+    def embedding(self, t_B: jax.Array, v_B: jax.Array, c_B: jax.Array) -> jax.Array:
+        """The lattice features ``[B, features]`` at lattice coordinates (hue
+        step, value, chroma / 2), multilinearly interpolated."""
+        n_hue, n_value, n_chroma = self.shape
+        grey = jnp.broadcast_to(
+            self.grey[None, :, None, :], (n_hue, n_value, 1, self.grey.shape[-1])
+        )
+        table = jnp.concatenate([grey, self.table[...]], axis=2)
+        hue = _corners(t_B, n_hue, periodic=True)
+        value = _corners(v_B, n_value, periodic=False)
+        chroma = _corners(c_B, n_chroma, periodic=False)
+        out = 0.0
+        for a in (0, 1):
+            w_hue = hue[2] if a else 1 - hue[2]
+            for b in (0, 1):
+                w_value = value[2] if b else 1 - value[2]
+                for c in (0, 1):
+                    w_chroma = chroma[2] if c else 1 - chroma[2]
+                    w_B = w_hue * w_value * w_chroma
+                    out = out + w_B[:, None] * table[hue[a], value[b], chroma[c]]
+        return out
+
+    def __call__(self, x_BxI: jax.Array) -> jax.Array:
+        features_BxF = self.embedding(x_BxI[:, -3], x_BxI[:, -2], x_BxI[:, -1])
+        return self.mlp(jnp.concatenate([x_BxI[:, :-3], features_BxF], axis=-1))
