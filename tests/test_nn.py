@@ -57,3 +57,15 @@ def test_lattice_mlp_interpolates_features_on_the_renotation_lattice():
     assert model(x).shape == (3, 3)
     grads = nnx.grad(lambda m: jnp.sum(m(x) ** 2))(model)
     assert all(bool(jnp.isfinite(g).all()) for g in jax.tree.leaves(grads))
+    # With exact_luminance, Y is the ASTM D1535 polynomial of the value, not learned.
+    from munsell_jax.renotation import value_to_luminance
+
+    exact = get_model(
+        "lattice_mlp",
+        in_features=13,
+        out_features=3,
+        linear_readout=True,
+        exact_luminance=True,
+        rngs=nnx.Rngs(0),
+    )
+    np.testing.assert_allclose(exact(x)[:, 2], value_to_luminance(spec[:, 1]), rtol=1e-5)

@@ -85,7 +85,9 @@ ARCHITECTURES: dict[tuple[str, str], Architecture] = {
     ("to_xyY", "Simple MLP"): Architecture("mlp", {"widths": (128, 256, 128)}),
     # Beyond the published table: features learned on the renotation lattice
     # (read the ``grid`` inputs), then a residual MLP.
-    ("to_xyY", "Lattice MLP"): Architecture("lattice_mlp", {}, inputs="grid"),
+    ("to_xyY", "Lattice MLP"): Architecture(
+        "lattice_mlp", {"linear_readout": True, "exact_luminance": True}, inputs="grid"
+    ),
     ("to_xyY", "Multi-Head"): Architecture("multi_head", {"wide_outputs": ()}),
     ("to_xyY", "Multi-MLP"): Architecture("multi_mlp", {"wide_outputs": ()}),
     ("to_xyY", "Multi-MLP + unified error predictor"): Architecture(

@@ -22,6 +22,7 @@ import jax.numpy as jnp
 from flax import nnx
 
 from munsell_jax.nn import residual_mlp
+from munsell_jax.renotation import value_to_luminance
 
 __all__ = ["Model"]
 
@@ -42,6 +43,14 @@ def _corners(u_B: jax.Array, n: int, *, periodic: bool):
     return lower.astype(jnp.int32), upper.astype(jnp.int32), u_B - lower
 
 
+def _luminance(v_B: jax.Array) -> jax.Array:
+    """Luminance Y in [0, 1] at value coordinates (linear in Y between integer
+    values, so Y is the ASTM D1535 polynomial of the value itself)."""
+    lower = jnp.clip(jnp.floor(v_B), 0.0, 9.0)
+    below, above = value_to_luminance(lower), value_to_luminance(lower + 1)
+    return below + (v_B - lower) * (above - below)
+
+
 class Model(nnx.Module):
     """Lattice MLP ``[B, in_features] -> [B, out_features]``.
 
@@ -54,6 +63,9 @@ class Model(nnx.Module):
         0..10, chromas 0, 2, ..., 50). Chroma 0 holds one vector per value,
         shared by every hue, so a grey is one point, as its colour is.
       width, depth: the residual MLP's.
+      linear_readout: add a linear map of the lattice features to the outputs.
+      exact_luminance: the last output is the luminance Y of the value
+        coordinate (ASTM D1535, in [0, 1]), not learned (Munsell -> xyY).
       rngs: ``nnx.Rngs``.
     """
 
@@ -67,16 +79,19 @@ class Model(nnx.Module):
         hue_steps: int = 40,
         values: int = 11,
         chromas: int = 26,
+        linear_readout: bool = False,
+        exact_luminance: bool = False,
         *,
         rngs: nnx.Rngs,
     ):
         init = nnx.initializers.normal(0.1)
         self.shape = (hue_steps, values, chromas)
+        self.exact_luminance = exact_luminance
+        learned = out_features - 1 if exact_luminance else out_features
         self.table = nnx.Param(init(rngs.params(), (hue_steps, values, chromas - 1, features)))
         self.grey = nnx.Param(init(rngs.params(), (values, features)))
-        self.mlp = residual_mlp.Model(
-            in_features - 3 + features, out_features, width, depth, rngs=rngs
-        )
+        self.readout = nnx.Linear(features, learned, rngs=rngs) if linear_readout else None
+        self.mlp = residual_mlp.Model(in_features - 3 + features, learned, width, depth, rngs=rngs)
 
     def embedding(self, t_B: jax.Array, v_B: jax.Array, c_B: jax.Array) -> jax.Array:
         """The lattice features ``[B, features]`` at lattice coordinates (hue
@@ -102,4 +117,9 @@ class Model(nnx.Module):
 
     def __call__(self, x_BxI: jax.Array) -> jax.Array:
         features_BxF = self.embedding(x_BxI[:, -3], x_BxI[:, -2], x_BxI[:, -1])
-        return self.mlp(jnp.concatenate([x_BxI[:, :-3], features_BxF], axis=-1))
+        out_BxO = self.mlp(jnp.concatenate([x_BxI[:, :-3], features_BxF], axis=-1))
+        if self.readout is not None:
+            out_BxO = out_BxO + self.readout(features_BxF)
+        if self.exact_luminance:
+            out_BxO = jnp.concatenate([out_BxO, _luminance(x_BxI[:, -2])[:, None]], axis=-1)
+        return out_BxO
