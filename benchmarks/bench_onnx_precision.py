@@ -95,6 +95,7 @@ def main() -> None:
     names = sys.argv[1:] or sorted(
         p.parent.relative_to(p.parents[2]).as_posix()
         for p in Path("results").glob("*/*/model.onnx")
+        if (p.parent / "config.json").exists()  # trained models, not the exact engine
     )
     print(
         "| model | parity f32 | parity f64 | XLA f32 vs exact | ORT f32 vs exact "
