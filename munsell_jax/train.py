@@ -101,6 +101,7 @@ def default_config(direction: str = "from_xyY", architecture: str = "Multi-MLP")
     config.loss.uncertainty_weighting = False  # learned weights of the loss terms
     config.loss.delta_e_weight = 0.0  # > 0: + CIEDE2000 round trip (from_xyY), see losses
     config.loss.forward = "exact"  # the round trip's Munsell -> xyY: "exact" or "approximator"
+    config.loss.approximator = "to_xyY/approximator"  # which, for "approximator" (a to_xyY model)
 
     config.opt = ml_collections.ConfigDict()
     config.opt.batch_size = 1024
@@ -225,7 +226,7 @@ def make_loss_fn(config: ml_collections.ConfigDict):
     if delta_e and cfg.get("forward", "exact") == "approximator":
         from munsell_jax.export import approximator
 
-        forward = approximator()
+        forward = approximator(cfg.get("approximator", "to_xyY/approximator"))
     elif delta_e and cfg.get("forward", "exact") != "exact":
         raise ValueError("config.loss.forward must be 'exact' or 'approximator'")
 

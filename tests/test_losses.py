@@ -185,3 +185,25 @@ def test_round_trip_term_in_the_training_loss():
         bad = _config(delta_e_weight=1.0)
         bad.direction = "to_xyY"
         make_loss_fn(bad)
+
+
+def test_round_trip_through_a_named_approximator():
+    from munsell_jax.export import approximator
+    from munsell_jax.renotation import munsell_to_xyY
+
+    # The Lattice MLP as the round trip's forward: close to the engine, finite gradients.
+    forward = approximator("to_xyY/lattice_mlp")
+    spec = np.array([[5.0, 5.0, 10.0, 7.0], [2.5, 3.0, 4.0, 3.0], [7.5, 8.0, 6.0, 9.0]])
+    xyY = np.asarray(munsell_to_xyY(spec))
+    np.testing.assert_allclose(forward(jnp.asarray(spec, jnp.float32)), xyY, atol=2e-3)
+    config = _config(delta_e_weight=1.0, forward="approximator")
+    config.loss.approximator = "to_xyY/lattice_mlp"
+    pred = np.array([0.5, 0.5, 0.2, 0.7])  # 5R 5/10
+    batch = list(_batch(np.array([pred])))
+    batch[0] = jnp.asarray(xyY[:1], jnp.float32)
+    loss_fn = make_loss_fn(config)
+    (loss, terms), grads = nnx.value_and_grad(loss_fn, has_aux=True)(
+        Trainable(_Constant(pred)), tuple(batch)
+    )
+    assert terms.shape == (5,) and np.isfinite(float(loss))
+    assert all(np.isfinite(np.asarray(g)).all() for g in jax.tree.leaves(grads))
