@@ -192,12 +192,12 @@ def test_round_trip_through_a_named_approximator():
     from munsell_jax.renotation import munsell_to_xyY
 
     # The Lattice MLP as the round trip's forward: close to the engine, finite gradients.
-    forward = approximator("to_xyY/lattice_mlp")
+    forward = approximator("to_xyY/lattice_mlp_refine2")
     spec = np.array([[5.0, 5.0, 10.0, 7.0], [2.5, 3.0, 4.0, 3.0], [7.5, 8.0, 6.0, 9.0]])
     xyY = np.asarray(munsell_to_xyY(spec))
     np.testing.assert_allclose(forward(jnp.asarray(spec, jnp.float32)), xyY, atol=2e-3)
     config = _config(delta_e_weight=1.0, forward="approximator")
-    config.loss.approximator = "to_xyY/lattice_mlp"
+    config.loss.approximator = "to_xyY/lattice_mlp_refine2"
     pred = np.array([0.5, 0.5, 0.2, 0.7])  # 5R 5/10
     batch = list(_batch(np.array([pred])))
     batch[0] = jnp.asarray(xyY[:1], jnp.float32)
