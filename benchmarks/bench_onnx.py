@@ -79,14 +79,14 @@ def main() -> None:
     inputs = {"from_xyY": xyY.astype(np.float32), "to_xyY": spec.astype(np.float32)}
 
     root = Path(tempfile.mkdtemp())
-    folders = [p.parent for p in sorted(Path("results").glob("*/*/config.json"))]
-    for direction, names in (
-        ("from_xyY", ("MLP (base)", "Multi-Head", "Multi-MLP")),
-        ("to_xyY", ("Simple MLP", "Multi-Head", "Multi-MLP")),
-    ):
-        folders += [_fresh_run(root, direction, name) for name in names]
-    if args.engine_only:
-        folders = []
+    folders = []
+    if not args.engine_only:
+        folders = [p.parent for p in sorted(Path("results").glob("*/*/config.json"))]
+        for direction, names in (
+            ("from_xyY", ("MLP (base)", "Multi-Head", "Multi-MLP")),
+            ("to_xyY", ("Simple MLP", "Multi-Head", "Multi-MLP")),
+        ):
+            folders += [_fresh_run(root, direction, name) for name in names]
 
     print(
         f"backend {jax.default_backend()}; colour-science per colour: inverse "

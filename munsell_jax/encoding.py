@@ -197,17 +197,11 @@ def specification_inputs(spec, *, inputs: str = "scaled"):
 def _value_coordinate(value, xp):
     """Munsell value -> its lattice coordinate: the value at integers, linear
     in luminance (the ASTM D1535 polynomial) between them."""
-    from munsell_jax.renotation import _ASTM_D1535
-
-    def luminance(v):
-        result = xp.zeros_like(v)
-        for coefficient in reversed(_ASTM_D1535):
-            result = result * v + coefficient
-        return result
+    from munsell_jax.renotation import _ASTM_D1535, _polyval
 
     lower = xp.clip(xp.floor(value), 0.0, 9.0)
-    below, above = luminance(lower), luminance(lower + 1)
-    return lower + (luminance(value) - below) / (above - below)
+    below, above = _polyval(_ASTM_D1535, lower), _polyval(_ASTM_D1535, lower + 1)
+    return lower + (_polyval(_ASTM_D1535, value) - below) / (above - below)
 
 
 def _triangle(u, xp):

@@ -196,10 +196,8 @@ def export(path: str | Path, *, out: str | Path | None = None, precision: str = 
     ``"float64"`` (float64 weights and arithmetic between a Cast of the float32
     input and a Cast of the output back to float32; the inputs and outputs stay
     float32 either way). It is recorded in the metadata as ``precision``."""
-    import onnx
     from jax2onnx import to_onnx
 
-    from munsell_jax.evaluate import _git_commit
     from munsell_jax.train import load_model as load_trained
 
     if precision not in ("float32", "float64"):
@@ -230,27 +228,37 @@ def export(path: str | Path, *, out: str | Path | None = None, precision: str = 
             # jax2onnx traces in float32 and says so once per float64 constant.
             warnings.filterwarnings("ignore", message="Explicitly requested dtype float64")
             proto = to_onnx(predict_function(model, config), [("B", width)], **options)
+    metadata = {
+        "direction": config.direction,
+        "architecture": str(config.get("architecture", config.model.name)),
+        "encoding": str(config.get("encoding", "regression")),
+        "conventions": CONVENTIONS,
+        "precision": precision,
+    }
+    return _save(proto, metadata, Path(out) if out is not None else path / "model.onnx")
+
+
+def _save(proto, metadata: dict[str, str], out: Path) -> Path:
+    """Check an exported graph (float32 I/O, ``onnx.checker``, and for a float64
+    graph an onnxruntime session, so an op with no double kernel fails here, not
+    at load), record ``metadata`` with the git commit, and write it to ``out``."""
+    import onnx
+
+    from munsell_jax.evaluate import _git_commit
+
     for io in (*proto.graph.input, *proto.graph.output):
         if io.type.tensor_type.elem_type != onnx.TensorProto.FLOAT:
-            raise AssertionError(f"{io.name} is not float32 in the {precision} export")
+            raise AssertionError(f"{io.name} is not float32 in the {metadata['precision']} export")
     onnx.helper.set_model_props(
         proto,
-        {
-            "direction": config.direction,
-            "architecture": str(config.get("architecture", config.model.name)),
-            "encoding": str(config.get("encoding", "regression")),
-            "conventions": CONVENTIONS,
-            "git_commit": str(_git_commit()),
-            "producer": "munsell_jax (jax2onnx)",
-            "precision": precision,
-        },
+        {**metadata, "git_commit": str(_git_commit()), "producer": "munsell_jax (jax2onnx)"},
     )
     onnx.checker.check_model(proto)
-    if precision == "float64":  # fail here, not at load, on an op with no double kernel
+    if metadata["precision"] == "float64":
         import onnxruntime as ort
 
         ort.InferenceSession(proto.SerializeToString(), providers=["CPUExecutionProvider"])
-    out = Path(out) if out is not None else path / "model.onnx"
+    out.parent.mkdir(parents=True, exist_ok=True)
     onnx.save(proto, out)
     return out
 
@@ -278,10 +286,7 @@ def export_engine(out: str | Path | None = None) -> Path:
     """
     import logging
 
-    import onnx
     from jax2onnx import to_onnx
-
-    from munsell_jax.evaluate import _git_commit
 
     options = dict(
         model_name="munsell_jax_exact_to_xyY",
@@ -300,25 +305,17 @@ def export_engine(out: str | Path | None = None) -> Path:
         serde.setLevel(level)
     _float32_input(proto)
     _bool_where_in_int(proto)
-    onnx.helper.set_model_props(
+    metadata = {
+        "direction": "to_xyY",
+        "architecture": "exact renotation interpolation (munsell_jax munsell_to_xyY)",
+        "conventions": CONVENTIONS + " Rows outside the renotation data are NaN.",
+        "precision": "float64",
+    }
+    return _save(
         proto,
-        {
-            "direction": "to_xyY",
-            "architecture": "exact renotation interpolation (munsell_jax munsell_to_xyY)",
-            "conventions": CONVENTIONS + " Rows outside the renotation data are NaN.",
-            "git_commit": str(_git_commit()),
-            "producer": "munsell_jax (jax2onnx)",
-            "precision": "float64",
-        },
+        metadata,
+        Path(out) if out is not None else _repository_results() / ENGINE / "model.onnx",
     )
-    onnx.checker.check_model(proto)
-    import onnxruntime as ort
-
-    ort.InferenceSession(proto.SerializeToString(), providers=["CPUExecutionProvider"])
-    out = Path(out) if out is not None else _repository_results() / ENGINE / "model.onnx"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    onnx.save(proto, out)
-    return out
 
 
 def engine_parity(onnx_file: str | Path | None = None, *, n: int = 10_000) -> dict:

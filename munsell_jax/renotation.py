@@ -161,8 +161,9 @@ def _as_float(x: jax.typing.ArrayLike) -> jax.Array:
     return x
 
 
-def _polyval(coefficients: tuple[float, ...], x: jax.Array) -> jax.Array:
-    result = jnp.zeros_like(x)
+def _polyval(coefficients: tuple[float, ...], x):
+    """Horner's rule on a numpy or JAX array (``x * 0``: either's zeros)."""
+    result = x * 0.0
     for c in reversed(coefficients):
         result = result * x + c
     return result

@@ -18,8 +18,10 @@ the whole solid, half the ALL colours jittered: the residual MLP fine-tunes'
 mix, here from the start), MAE, warm-up + cosine, EMA. ``:EPOCHS`` sets the
 length (default 30).
 
-First trial (``--config.data.name=forward --config.model.linear_readout=False
---config.model.exact_luminance=False``, 20 epochs, 18 min on the 2-core CPU):
+First trial (``munsell-jax train configs/to_xyY/lattice_mlp.py:20
+--config.data.name=forward --config.model.linear_readout=False
+--config.model.exact_luminance=False``, then ``munsell-jax evaluate RUN``; 18
+min on the 2-core CPU):
 generalisation mean CIEDE2000 0.092 (x, y, Y MAE 2.7e-4, 2.6e-4, 2.9e-4),
 but REAL 0.209 (6.1e-4, 5.9e-4, 6.9e-4): on the lattice points themselves
 the MLP meets the corners of its feature distribution, which random

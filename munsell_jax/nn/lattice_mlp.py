@@ -22,7 +22,7 @@ import jax.numpy as jnp
 from flax import nnx
 
 from munsell_jax.nn import residual_mlp
-from munsell_jax.renotation import value_to_luminance
+from munsell_jax.renotation import _mod, value_to_luminance
 
 __all__ = ["Model"]
 
@@ -32,7 +32,7 @@ def _corners(u_B: jax.Array, n: int, *, periodic: bool):
     between them: ``(i0, i1, f)``, indices in [0, n) (clamped, or wrapped
     when ``periodic``)."""
     if periodic:
-        u_B = u_B - n * jnp.floor(u_B / n)  # [0, n); not jnp.mod (ONNX export)
+        u_B = _mod(u_B, n)  # [0, n)
         lower = jnp.floor(u_B)
         upper = lower + 1
         upper = jnp.where(upper >= n, upper - n, upper)
