@@ -329,7 +329,7 @@ def _export(args: argparse.Namespace) -> int:
     path = Path(args.path)
     if not (path / "config.json").exists():
         raise SystemExit(f"munsell-jax: {path} is not a run or model folder (no config.json)")
-    out = export(path, out=args.out, precision=args.precision or "float32")
+    out = export(path, out=args.out, precision=args.precision)
     print(f"wrote {out}")
     print("parity with JAX:", json.dumps(parity(path, onnx_file=out)))
     return 0
@@ -341,7 +341,7 @@ def _ship(args: argparse.Namespace) -> int:
     jax.config.update("jax_enable_x64", True)
     from munsell_jax.export import ship
 
-    folder = ship(args.run, args.name, results=args.results)
+    folder = ship(args.run, args.name, results=args.results, precision=args.precision)
     metrics = json.loads((folder / "metrics.json").read_text())
     print(f"shipped {folder}: REAL mean CIEDE2000 {metrics['real']['delta_e_mean']:.3f}")
     return 0
@@ -474,8 +474,9 @@ def _parser() -> argparse.ArgumentParser:
         choices=("float32", "float64"),
         default=None,
         help=(
-            "arithmetic inside the graph (I/O stays float32): float32 for models (float64 is "
-            "4-6x slower), float64 for the engine"
+            "arithmetic inside the graph (I/O stays float32); default: the model's "
+            "inference_precision (float32 unless set; float64 is 4-6x slower), float64 for "
+            "the engine. Exporting PATH/model.onnx records it in PATH/config.json"
         ),
     )
     export.set_defaults(func=_export)
@@ -487,6 +488,12 @@ def _parser() -> argparse.ArgumentParser:
     ship_parser.add_argument("run", help="the run directory")
     ship_parser.add_argument("name", help="folder name under results/<direction>/")
     ship_parser.add_argument("--results", default="results", help="results folder")
+    ship_parser.add_argument(
+        "--precision",
+        choices=("float32", "float64"),
+        default=None,
+        help="inference arithmetic in JAX and ONNX (default: the run's inference_precision)",
+    )
     ship_parser.set_defaults(func=_ship)
 
     report = commands.add_parser(

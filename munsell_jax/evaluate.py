@@ -218,11 +218,28 @@ def evaluate(
 
 def model_predictor(model, config) -> Callable[[np.ndarray], jax.Array]:
     """A jitted raw-in, raw-out predictor for a trained model and its config
-    (``export.predict_function``, the function the ONNX file is made from)."""
-    from munsell_jax.export import predict_function
+    (``export.predict_function``, the function the ONNX file is made from).
 
-    predict = jax.jit(predict_function(model, config))
-    return lambda inputs: predict(jnp.asarray(inputs, jnp.float32))
+    Inputs are read as float32 and outputs are float32. With
+    ``config.inference_precision == "float64"`` the network computes in
+    float64 between them (as its float64 ONNX graph does), whether or not x64
+    is enabled globally."""
+    from munsell_jax.export import _float64_model, predict_function
+
+    if config.get("inference_precision", "float32") == "float32":
+        predict = jax.jit(predict_function(model, config))
+        return lambda inputs: predict(jnp.asarray(inputs, jnp.float32))
+    if (precision := config.inference_precision) != "float64":
+        raise ValueError(f"inference_precision must be 'float32' or 'float64', not {precision!r}")
+    with jax.enable_x64(True):
+        inner = predict_function(_float64_model(model), config)
+    predict = jax.jit(lambda inputs: inner(inputs.astype(jnp.float64)).astype(jnp.float32))
+
+    def run(inputs):
+        with jax.enable_x64(True):  # traced and called with x64, or float64 is float32
+            return predict(jnp.asarray(inputs, jnp.float32))
+
+    return run
 
 
 def write_results(folder: str | Path, metrics: dict, rows: dict) -> None:

@@ -188,22 +188,35 @@ def _bool_where_in_int(proto) -> None:
     _compute_in(proto, "Where", (1, 2), onnx.TensorProto.BOOL, onnx.TensorProto.INT32)
 
 
-def export(path: str | Path, *, out: str | Path | None = None, precision: str = "float32") -> Path:
+def export(
+    path: str | Path, *, out: str | Path | None = None, precision: str | None = None
+) -> Path:
     """Export the model in ``path`` (a run or ``results/<direction>/<name>``) to
     ``out`` (default ``path/model.onnx``); returns the file.
 
     ``precision`` is the graph's internal arithmetic: ``"float32"``, or
     ``"float64"`` (float64 weights and arithmetic between a Cast of the float32
     input and a Cast of the output back to float32; the inputs and outputs stay
-    float32 either way). It is recorded in the metadata as ``precision``."""
+    float32 either way). It is recorded in the metadata as ``precision``. The
+    default is the run's ``config.inference_precision`` (float32 unless set);
+    an explicit precision for the folder's own ``model.onnx`` is written to its
+    ``config.json`` too, so the JAX backend computes as the graph does."""
+    import json
+
     from jax2onnx import to_onnx
 
     from munsell_jax.train import load_model as load_trained
 
-    if precision not in ("float32", "float64"):
+    if precision not in (None, "float32", "float64"):
         raise ValueError(f"precision must be 'float32' or 'float64', not {precision!r}")
     path = Path(path)
     model, config = load_trained(path)
+    if precision is None:
+        precision = config.get("inference_precision", "float32")
+    elif out is None and precision != config.get("inference_precision", "float32"):
+        saved = json.loads((path / "config.json").read_text())
+        saved["inference_precision"] = precision
+        (path / "config.json").write_text(json.dumps(saved, indent=2) + "\n")
     input_name, output_name = _names(config.direction)
     width = 3 if config.direction == "from_xyY" else 4
     options = dict(
@@ -419,11 +432,11 @@ def load_model(
     if _is_engine(path):
         engine = jax.jit(_engine_predict(jnp.float64 if jax.config.jax_enable_x64 else jnp.float32))
         return lambda inputs: np.asarray(engine(jnp.asarray(inputs)))
+    from munsell_jax.evaluate import model_predictor
     from munsell_jax.train import load_model as load_trained
 
-    model, config = load_trained(path)
-    predict = jax.jit(predict_function(model, config))
-    return lambda inputs: np.asarray(predict(jnp.asarray(inputs, jnp.float32)))
+    predict = model_predictor(*load_trained(path))
+    return lambda inputs: np.asarray(predict(inputs))
 
 
 def parity(path: str | Path, *, n: int = 10_000, onnx_file: str | Path | None = None) -> dict:
@@ -488,10 +501,17 @@ def approximator(name: str | Path = "to_xyY/approximator") -> Callable[[jax.Arra
     return predict_function(model, config)
 
 
-def ship(run: str | Path, name: str, *, results: str | Path = "results") -> Path:
+def ship(
+    run: str | Path,
+    name: str,
+    *,
+    results: str | Path = "results",
+    precision: str | None = None,
+) -> Path:
     """Copy a finished run into ``results/<direction>/<name>`` per the shipped-model
-    contract (config, training log, best checkpoint), export ``model.onnx`` and
-    evaluate it (``metrics.json`` with the ONNX timings). Returns the folder."""
+    contract (config, training log, best checkpoint), export ``model.onnx`` (in
+    ``precision``, default the run's ``inference_precision``; see ``export``)
+    and evaluate it (``metrics.json`` with the ONNX timings). Returns the folder."""
     import json
     import shutil
 
@@ -506,6 +526,6 @@ def ship(run: str | Path, name: str, *, results: str | Path = "results") -> Path
     shutil.copy(run / "config.json", folder / "config.json")
     shutil.copy(run / "metrics.jsonl", folder / "metrics.jsonl")
     shutil.copytree(run / "checkpoints" / "best", folder / "checkpoints" / "best")
-    export(folder)
+    export(folder, precision=precision)
     evaluate_run(folder)
     return folder

@@ -80,6 +80,11 @@ def default_config(direction: str = "from_xyY", architecture: str = "Multi-MLP")
     config.inputs = arch.inputs or ("xyY" if direction == "from_xyY" else "scaled")
     config.seed = 0  # model initialisation and batch order
     config.init_from = ""  # a run or shipped model folder: start from its parameters (fine-tuning)
+    # Arithmetic of the trained network at inference, in JAX and in its ONNX
+    # graph alike (training is float32 either way): "float32", or "float64"
+    # where float32 rounding would move the outputs by more than 1e-5 of range
+    # (a Cartesian model's hue near grey; munsell_jax.export).
+    config.inference_precision = "float32"
 
     config.data = ml_collections.ConfigDict()
     config.data.name = "grid"  # a sampler of munsell_jax.data
