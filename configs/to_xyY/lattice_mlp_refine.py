@@ -36,6 +36,7 @@ STAGES = {
     "1": ("results/to_xyY/lattice_mlp", 1, 3e-4, 20),
     "2": ("results/to_xyY/lattice_mlp_refine", 2, 1e-4, 15),
     "3": ("results/to_xyY/lattice_mlp_refine2", 3, 1e-4, 20),
+    "4": ("results/to_xyY/lattice_mlp_refine3", 4, 1e-4, 20),
 }
 
 
