@@ -37,6 +37,7 @@ STAGES = {
     "2": ("results/to_xyY/lattice_mlp_refine", 2, 1e-4, 15),
     "3": ("results/to_xyY/lattice_mlp_refine2", 3, 1e-4, 20),
     "4": ("results/to_xyY/lattice_mlp_refine3", 4, 1e-4, 20),
+    "5": ("results/to_xyY/lattice_mlp_refine4", 5, 1e-4, 20),
 }
 
 
