@@ -15,13 +15,15 @@ graph), and writes ``path/model.onnx``:
 
 ``precision="float64"`` keeps the float32 inputs and outputs but computes inside
 the graph in float64 (float64 weights, a Cast after the input and before the
-output): onnxruntime is then within 4e-7 of range of the network evaluated in
-float64, so its difference from JAX is XLA's own float32 error. A float32 graph
-differs from XLA by about 1e-6 in the raw network outputs (summation order),
-which a Cartesian model's hue (the angle of two outputs) magnifies by 1/chroma
-near grey. XLA's float32 error is of the same size (1.6e-5 to 4.8e-5 of range
-on five of the six shipped xyY -> Munsell models), and a float64 graph is
-4-6x slower at batch 2,734, so float32 stays the default
+output). A model's ``config.inference_precision`` says which precision it
+ships in, and the JAX backend (``load_model``, ``evaluate.model_predictor``)
+computes in the same one. A float32 graph differs from XLA by about 1e-6 in
+the raw network outputs (summation order), which a Cartesian model's hue (the
+angle of two outputs that shrink with the chroma) magnifies by 1/chroma near
+grey: 1.1e-5 to 4.0e-5 of range on the six shipped xyY -> Munsell models with
+a Cartesian or regressed hue, each about as far from the network in float64.
+Those ship in float64 (within 3.3e-7 of JAX in float64; 4-6x slower in
+onnxruntime at batch 2,734); the rest in float32
 (``benchmarks/bench_onnx_precision.py``).
 
 ``export_engine()`` writes the exact Munsell -> xyY engine itself
