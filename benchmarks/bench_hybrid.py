@@ -1,6 +1,6 @@
 """The exact hybrid: Newton steps from a shipped model's guess against the table's guess.
 
-    .venv/bin/python benchmarks/bench_hybrid.py [--model from_xyY/mlp_base_cartesian]
+    .venv/bin/python benchmarks/bench_hybrid.py [--model from_xyY/mlp_base_cartesian] [--max-step 5]
 
 On the REAL colours and the generalisation set (float64), for each start:
 
@@ -70,7 +70,15 @@ def main() -> None:
     parser.add_argument(
         "--model", default=inverse.HYBRID_MODEL, help="shipped xyY -> Munsell model"
     )
+    parser.add_argument(
+        "--max-step",
+        type=float,
+        default=None,
+        help=f"the solver's longest Newton step in chroma units (default {inverse._MAX_STEP})",
+    )
     args = parser.parse_args()
+    if args.max_step is not None:  # read when the solver is traced, so set before any solve
+        inverse._MAX_STEP = args.max_step
     predict = load_model(args.model)
 
     for name, colours in evaluation_sets().items():
