@@ -80,8 +80,9 @@ def measure(name: str, out: Path) -> dict:
 
     runs = {p: load_model(path, backend="onnx", onnx_file=f) for p, f in files.items()}
     for p, run in runs.items():
-        row[p] = off(run(x), jax_answers[p], slice(None))
-        row[f"ort_{p}_vs_exact"] = off(run(x), exact)
+        answer = run(x)
+        row[p] = off(answer, jax_answers[p], slice(None))
+        row[f"ort_{p}_vs_exact"] = off(answer, exact)
     row["xla_float32_vs_exact"] = off(jax_answers["float32"], exact)
     real = evaluation_sets()["real"]
     inputs = (real.xyY if direction == "from_xyY" else real.specification).astype(np.float32)

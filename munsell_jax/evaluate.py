@@ -224,7 +224,7 @@ def model_predictor(model, config) -> Callable[[np.ndarray], jax.Array]:
     ``config.inference_precision == "float64"`` the network computes in
     float64 between them (as its float64 ONNX graph does), whether or not x64
     is enabled globally."""
-    from munsell_jax.export import _float64_model, predict_function
+    from munsell_jax.export import float64_predict_function, predict_function
 
     if config.get("inference_precision", "float32") == "float32":
         predict = jax.jit(predict_function(model, config))
@@ -232,8 +232,7 @@ def model_predictor(model, config) -> Callable[[np.ndarray], jax.Array]:
     if (precision := config.inference_precision) != "float64":
         raise ValueError(f"inference_precision must be 'float32' or 'float64', not {precision!r}")
     with jax.enable_x64(True):
-        inner = predict_function(_float64_model(model), config)
-    predict = jax.jit(lambda inputs: inner(inputs.astype(jnp.float64)).astype(jnp.float32))
+        predict = jax.jit(float64_predict_function(model, config))
 
     def run(inputs):
         with jax.enable_x64(True):  # traced and called with x64, or float64 is float32

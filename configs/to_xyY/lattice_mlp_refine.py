@@ -10,12 +10,14 @@ r"""Lattice MLP, Munsell -> xyY: more cosine cycles on fresh samples (issues 8, 
         --workdir runs/to_xyY/lattice_mlp_refine3
     munsell-jax ship runs/to_xyY/lattice_mlp_refine3 lattice_mlp_refine3
 
+and so on for ``:4`` and ``:5`` (``lattice_mlp_refine4``, ``lattice_mlp_refine5``).
+
 ``:1`` starts from the shipped ``lattice_mlp`` (REAL mean CIEDE2000 0.054)
 and trains one more cosine cycle at a third of its learning rate on
 1,000,000 new samples (data seed 1, the same forward+perturbation mix), 20
 epochs, no warm-up. ``:2`` continues from the shipped ``:1`` on data seed 2
-at 1e-4 for 15 epochs, ``:3`` from the shipped ``:2`` on data seed 3 at 1e-4
-for 20 epochs.
+at 1e-4 for 15 epochs; ``:3``, ``:4`` and ``:5`` each continue from the one
+before on data seeds 3, 4 and 5 at 1e-4 for 20 epochs.
 
 Reached with ``:1`` (results/to_xyY/lattice_mlp_refine), 20 min on the 2-core
 CPU: REAL mean CIEDE2000 0.041 (p95 0.095, max 0.23; x, y MAE 1.55e-4,
@@ -23,9 +25,13 @@ CPU: REAL mean CIEDE2000 0.041 (p95 0.095, max 0.23; x, y MAE 1.55e-4,
 us/sample in onnxruntime. With ``:2`` (results/to_xyY/lattice_mlp_refine2),
 22 min: REAL 0.035 (p95 0.083, max 0.21; x, y MAE 1.34e-4, 1.31e-4),
 generalisation 0.032 (x, y MAE 1.14e-4, 1.11e-4); 4.2 us/sample. With ``:3``
-(results/to_xyY/lattice_mlp_refine3), 17 min: REAL 0.031 (p95 0.072, max
+(results/to_xyY/lattice_mlp_refine3), 18 min: REAL 0.031 (p95 0.072, max
 0.18; x, y MAE 1.16e-4, 1.14e-4), generalisation 0.028 (x, y MAE 9.9e-5,
 9.6e-5); validation loss 7.13e-5 -> 6.23e-5, flat over the last 4 epochs.
+With ``:4``, 17 min: REAL 0.028 (x, y MAE 1.05e-4, 1.04e-4), generalisation
+0.026 (8.9e-5, 8.8e-5). With ``:5``, 15 min: REAL 0.026 (p95 0.062, max 0.16;
+x, y, Y MAE 9.6e-5, 9.6e-5, 1.2e-8), generalisation 0.024 (8.2e-5, 8.2e-5,
+2.7e-8); 4.0 us/sample in onnxruntime.
 """
 
 from pathlib import Path
