@@ -1,6 +1,7 @@
 """The exact hybrid: Newton steps from a shipped model's guess against the table's guess.
 
     .venv/bin/python benchmarks/bench_hybrid.py [--model from_xyY/mlp_base_cartesian] [--max-step 5]
+    .venv/bin/python benchmarks/bench_hybrid.py --oracle 0.01 0.03 0.1 0.3
 
 On the REAL colours and the generalisation set (float64), for each start:
 
@@ -15,6 +16,12 @@ On the REAL colours and the generalisation set (float64), for each start:
   answer above 1e-3, for each start, against the default budget of 8;
 - the colours with an exact answer still above 1e-3 after one iteration
   from the model (when at most 30): exact and guessed specifications.
+
+With ``--oracle SIGMA ...`` it asks instead how good a first guess must be:
+each start is the exact answer with Gaussian noise of SIGMA added to its
+ASTM hue and its chroma, and it prints the rows with an exact answer still
+above 1e-3 after one and two iterations, beside the model's own hue and
+chroma errors (RMS and mean absolute).
 
 Figures and ratios are printed; nothing is asserted.
 """
@@ -67,6 +74,52 @@ def iterations_to_converge(xyY: np.ndarray, start: np.ndarray | None) -> np.ndar
     return np.where(within.any(0), within.argmax(0), -1)
 
 
+def _noisy(spec: np.ndarray, sigma: float, rng: np.random.Generator) -> np.ndarray:
+    """``spec`` with N(0, sigma) added to its ASTM hue and its chroma (greys kept)."""
+    hue, value, chroma, code = spec.T
+    astm = 10 * np.mod(7 - code, 10) + hue + rng.normal(0, sigma, len(spec))
+    chroma = np.maximum(chroma + rng.normal(0, sigma, len(spec)), 1e-3)
+    noisy = inverse._normalised(inverse._spec_from_astm(jnp.asarray(astm), value, chroma))
+    return np.where((spec[:, 2] > 0)[:, None], np.asarray(noisy), spec)
+
+
+def _astm_chroma_error(spec: np.ndarray, exact: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    astm = lambda s: 10 * np.mod(7 - s[:, 3], 10) + s[:, 0]  # noqa: E731
+    hue = np.mod(astm(spec) - astm(exact) + 50, 100) - 50
+    return hue, spec[:, 2] - exact[:, 2]
+
+
+def oracle(sigmas: list[float], model: str) -> None:
+    """Rows left above ``TOLERANCE`` after 1 and 2 iterations from noisy exact answers."""
+    predict = load_model(model)
+    for name, colours in evaluation_sets().items():
+        xyY = np.asarray(colours.xyY, np.float64)
+        default = np.asarray(xyY_to_munsell(xyY).specification)
+        exact = _delta_e(munsell_to_xyY(default), xyY) <= TOLERANCE
+        chromatic = exact & (default[:, 2] > 0)
+        guess = np.asarray(predict(xyY.astype(np.float32)), np.float64)
+        hue, chroma = _astm_chroma_error(guess, default)
+        print(
+            f"\n{name}: {int(exact.sum()):,} colours with an exact answer; {model} misses "
+            f"ASTM hue by RMS {np.sqrt(np.mean(hue[chromatic] ** 2)):.3f} "
+            f"(mean abs {np.mean(np.abs(hue[chromatic])):.3f}), chroma by RMS "
+            f"{np.sqrt(np.mean(chroma[chromatic] ** 2)):.3f} "
+            f"(mean abs {np.mean(np.abs(chroma[chromatic])):.3f})"
+        )
+        rng = np.random.default_rng(0)
+        for sigma in sigmas:
+            start = _noisy(default, sigma, rng)
+            left = []
+            for k in (1, 2):
+                result = xyY_to_munsell(xyY, init=start, iterations=k)
+                delta_e = _delta_e(munsell_to_xyY(result.specification), xyY)
+                left.append(int(((delta_e > TOLERANCE) & exact).sum()))
+            print(
+                f"  start = exact + N(0, {sigma:g}) in hue and chroma: rows > {TOLERANCE:g} "
+                f"after 1 iteration {left[0]}, after 2 iterations {left[1]}"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -78,7 +131,16 @@ def main() -> None:
         default=None,
         help=f"the solver's longest Newton step in chroma units (default {inverse._MAX_STEP})",
     )
+    parser.add_argument(
+        "--oracle",
+        type=float,
+        nargs="+",
+        metavar="SIGMA",
+        help="start from the exact answers with this noise instead (hue and chroma units)",
+    )
     args = parser.parse_args()
+    if args.oracle:
+        return oracle(args.oracle, args.model)
     if args.max_step is not None:  # read when the solver is traced, so set before any solve
         inverse._MAX_STEP = args.max_step
     predict = load_model(args.model)

@@ -17,6 +17,10 @@ Samplers (``SAMPLERS``):
 - ``forward``: specifications spread over the whole renotation solid (~200K);
 - ``perturbation``: the 4,995 ALL colours, jittered (the published default);
 - ``perturbation_real``: the 2,734 REAL colours, jittered the same way;
+- ``perturbation_exact``: the ALL colours jittered the same way about their
+  *exact* specifications (the inverse of their xyY) rather than their names:
+  at value 9 the data's xyY lie at value 9.09 and on average 1.0 chroma
+  (up to 5.5) beyond the name, where name-centred jitter rarely goes;
 - ``uniform``: uniform hue, value and chroma, invalid ones dropped (a
   published negative result, kept to reproduce it).
 
@@ -237,13 +241,27 @@ def perturbation_real(key: jax.Array, size: int = 100_000, *, progress: bool = F
     return _jittered("REAL", key, size, progress=progress)
 
 
-def _jittered(which: str, key: jax.Array, size: int, *, progress: bool) -> Dataset:
+def perturbation_exact(key: jax.Array, size: int = 100_000, *, progress: bool = False) -> Dataset:
+    """As ``perturbation``, about the exact specifications of the ALL colours'
+    xyY (``all_colours().specification``, chromatic rows the inverse solves
+    exactly, values 1-9.99) instead of their names. The names sit up to 0.09
+    in value and, at value 9, up to 5.5 in chroma from where the data's xyY
+    actually are."""
+    return _jittered("ALL", key, size, progress=progress, exact=True)
+
+
+def _jittered(which: str, key: jax.Array, size: int, *, progress: bool, exact=False) -> Dataset:
     _require_x64()
     from colour.notation.datasets.munsell import MUNSELL_COLOURS_ALL, MUNSELL_COLOURS_REAL
 
     colours = MUNSELL_COLOURS_REAL if which == "REAL" else MUNSELL_COLOURS_ALL
     rng = _rng(key)
-    base = np.array([spec for spec in _all_specs(colours) if 1 <= spec[1] <= 9])
+    if exact:
+        reference = all_colours() if which == "ALL" else real_colours()
+        spec = reference.specification
+        base = spec[reference.ok & (spec[:, 2] > 0) & (spec[:, 1] >= 1)]
+    else:
+        base = np.array([spec for spec in _all_specs(colours) if 1 <= spec[1] <= 9])
     n = int(1.3 * size) + 16
     rows = base[rng.integers(0, len(base), n)]
     astm = np.mod(10 * np.mod(7 - rows[:, 3], 10) + rows[:, 0] + rng.normal(0, 0.5, n), 100)
@@ -251,7 +269,7 @@ def _jittered(which: str, key: jax.Array, size: int, *, progress: bool) -> Datas
     chroma = np.maximum(rows[:, 2] + rng.normal(0, 0.5, n), 0.0)
     spec = _spec(astm, value, chroma)
     spec = spec[spec[:, 2] > 0]
-    desc = "perturbation" if which == "ALL" else "perturbation_real"
+    desc = ("perturbation" if which == "ALL" else "perturbation_real") + "_exact" * exact
     return _take(_from_specs(spec, progress=progress, desc=desc), size)
 
 
@@ -277,6 +295,7 @@ SAMPLERS: dict[str, Callable[..., Dataset]] = {
     "forward": forward,
     "perturbation": perturbation,
     "perturbation_real": perturbation_real,
+    "perturbation_exact": perturbation_exact,
     "uniform": uniform,
 }
 # The three-part set of the published study (about 1.4M samples).

@@ -72,6 +72,17 @@ def test_perturbation_real_stays_near_the_real_colours(sets):
     assert np.quantile(distance, 0.99) < 2.0
 
 
+def test_perturbation_exact_centres_on_the_data_xyY_not_the_names(sets):
+    # The ALL colours' xyY at value 9 invert to value 9.09 (the names say 9):
+    # the exact-centred jitter sits there, the name-centred one at 9.0.
+    def centre(name):
+        value = sets[name].specification[:, 1]
+        return np.mean(value[(value > 8.7) & (value < 9.5)])
+
+    assert abs(centre("perturbation_exact") - 9.09) < 0.02
+    assert abs(centre("perturbation") - 9.0) < 0.02
+
+
 def test_grid_spans_values_and_hues(sets):
     spec = sets["grid"].specification
     assert spec[:, 1].min() < 1.5 and spec[:, 1].max() > 8.5
