@@ -29,7 +29,27 @@ colours' xyY really are (their exact inverse) rather than about their names.
 The names miss by up to 0.09 in value everywhere and, at value 9, by 1.0
 chroma on average (up to 5.5), so the name-centred models guessed the chroma
 of the bright high-chroma colours short by up to 4 (the REAL rows that kept
-the exact hybrid at two Newton steps, benchmarks/bench_hybrid.py).
+the exact hybrid at two Newton steps, benchmarks/bench_hybrid.py). Stages
+``exact2`` and ``exact3`` continue it on fresh samples (data seeds 4 and 5,
+2,000,000 each) at 5e-5, for 20 and 30 epochs:
+
+    munsell-jax train configs/from_xyY/residual_mlp_cartesian_refine.py:exact2 \
+        --workdir runs/from_xyY/residual_mlp_cartesian_exact2
+    munsell-jax train configs/from_xyY/residual_mlp_cartesian_refine.py:exact3 \
+        --workdir runs/from_xyY/residual_mlp_cartesian_exact3
+    munsell-jax ship runs/from_xyY/residual_mlp_cartesian_exact3 \
+        residual_mlp_cartesian_exact3 --precision float64
+
+Reached, REAL mean CIEDE2000 (median, p95, max; none with hue-family
+errors) and generalisation mean, on the shared 2-core CPU:
+
+- ``exact``, 15 epochs, 4 min: 0.181 (0.147, 0.40, 8.21); 0.552;
+- ``exact2``, 20 epochs, 10 min: 0.165 (0.135, 0.38, 2.90); 0.451;
+- ``exact3``, 30 epochs, 17 min, shipped as
+  ``from_xyY/residual_mlp_cartesian_exact3``: **0.153** (0.127, 0.35, 2.78),
+  code accuracy 0.877; **0.384** (p95 1.42): better off the lattice than
+  any earlier stage too, since the data now covers where the bright colours
+  really are.
 """
 
 from pathlib import Path
