@@ -32,6 +32,14 @@ With ``:4``, 17 min: REAL 0.028 (x, y MAE 1.05e-4, 1.04e-4), generalisation
 0.026 (8.9e-5, 8.8e-5). With ``:5``, 15 min: REAL 0.026 (p95 0.062, max 0.16;
 x, y, Y MAE 9.6e-5, 9.6e-5, 1.2e-8), generalisation 0.024 (8.2e-5, 8.2e-5,
 2.7e-8); 4.0 us/sample in onnxruntime.
+
+``:exact`` continues from the shipped ``:5`` on data seed 6 at 1e-4 for 20
+epochs, with the lattice jitter centred on the ALL colours' exact
+specifications (``forward+perturbation_exact``) rather than their names,
+which at value 9 miss the data's xyY by 1.0 chroma on average:
+
+    munsell-jax train configs/to_xyY/lattice_mlp_refine.py:exact \
+        --workdir runs/to_xyY/lattice_mlp_exact
 """
 
 from pathlib import Path
@@ -44,6 +52,7 @@ STAGES = {
     "3": ("results/to_xyY/lattice_mlp_refine2", 3, 1e-4, 20),
     "4": ("results/to_xyY/lattice_mlp_refine3", 4, 1e-4, 20),
     "5": ("results/to_xyY/lattice_mlp_refine4", 5, 1e-4, 20),
+    "exact": ("results/to_xyY/lattice_mlp_refine5", 6, 1e-4, 20),
 }
 
 
@@ -55,4 +64,6 @@ def get_config(arg: str = "1"):
     config.data.seed = seed
     config.opt.learning_rate = learning_rate
     config.opt.warmup_epochs = 0
+    if arg == "exact":
+        config.data.name = "forward+perturbation_exact"
     return config
