@@ -20,7 +20,8 @@ Samplers (``SAMPLERS``):
 - ``perturbation_exact``: the ALL colours jittered the same way about their
   *exact* specifications (the inverse of their xyY) rather than their names:
   at value 9 the data's xyY lie at value 9.09 and on average 1.0 chroma
-  (up to 5.5) beyond the name, where name-centred jitter rarely goes;
+  (up to 5.5) beyond the name, where name-centred jitter rarely goes
+  (``scripts/names_vs_exact.py``);
 - ``uniform``: uniform hue, value and chroma, invalid ones dropped (a
   published negative result, kept to reproduce it).
 
