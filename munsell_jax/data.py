@@ -251,17 +251,21 @@ def perturbation_exact(key: jax.Array, size: int = 100_000, *, progress: bool = 
     return _jittered("ALL", key, size, progress=progress, exact=True)
 
 
-def _jittered(which: str, key: jax.Array, size: int, *, progress: bool, exact=False) -> Dataset:
+def _jittered(
+    which: str, key: jax.Array, size: int, *, progress: bool, exact: bool = False
+) -> Dataset:
+    """Jitter the ``which`` ("ALL" or "REAL") colours about their names, or
+    with ``exact`` about the exact inverse of their xyY."""
     _require_x64()
     from colour.notation.datasets.munsell import MUNSELL_COLOURS_ALL, MUNSELL_COLOURS_REAL
 
-    colours = MUNSELL_COLOURS_REAL if which == "REAL" else MUNSELL_COLOURS_ALL
     rng = _rng(key)
     if exact:
-        reference = all_colours() if which == "ALL" else real_colours()
+        reference = real_colours() if which == "REAL" else all_colours()
         spec = reference.specification
         base = spec[reference.ok & (spec[:, 2] > 0) & (spec[:, 1] >= 1)]
     else:
+        colours = MUNSELL_COLOURS_REAL if which == "REAL" else MUNSELL_COLOURS_ALL
         base = np.array([spec for spec in _all_specs(colours) if 1 <= spec[1] <= 9])
     n = int(1.3 * size) + 16
     rows = base[rng.integers(0, len(base), n)]

@@ -41,6 +41,7 @@ against 0.022): a worse trade, not shipped.
 
     munsell-jax train configs/from_xyY/mlp_base.py:hue_angle_exact2 \
         --workdir runs/from_xyY/mlp_base_hue_angle_exact2
+    munsell-jax evaluate runs/from_xyY/mlp_base_hue_angle_exact2
 """
 
 from munsell_jax.train import default_config

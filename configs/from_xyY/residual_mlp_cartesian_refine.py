@@ -43,7 +43,8 @@ the exact hybrid at two Newton steps, benchmarks/bench_hybrid.py). Stages
 and ``:exact4`` the same way (``residual_mlp_cartesian_exact4``).
 
 Reached, REAL mean CIEDE2000 (median, p95, max; none with hue-family
-errors) and generalisation mean, on the shared 2-core CPU:
+errors) and generalisation mean, on the shared 2-core CPU (the unshipped
+stages by ``munsell-jax evaluate runs/from_xyY/residual_mlp_cartesian_exactN``):
 
 - ``exact``, 15 epochs, 4 min: 0.181 (0.147, 0.40, 8.21); 0.552;
 - ``exact2``, 20 epochs, 10 min: 0.165 (0.135, 0.38, 2.90); 0.451;
@@ -61,54 +62,64 @@ from pathlib import Path
 
 from munsell_jax.experiments import config_module
 
+# stage: (the run it continues, sampler, samples, data seed, learning rate, epochs)
+STAGES = {
+    "1": (
+        "results/from_xyY/residual_mlp_cartesian_finetune",
+        "perturbation",
+        1_000_000,
+        1,
+        1e-4,
+        15,
+    ),
+    "2": ("runs/from_xyY/residual_mlp_cartesian_refine", "perturbation", 1_000_000, 2, 5e-5, 10),
+    "exact": (
+        "results/from_xyY/residual_mlp_cartesian_refine",
+        "perturbation_exact",
+        1_000_000,
+        3,
+        1e-4,
+        15,
+    ),
+    "exact2": (
+        "runs/from_xyY/residual_mlp_cartesian_exact",
+        "perturbation_exact",
+        2_000_000,
+        4,
+        5e-5,
+        20,
+    ),
+    "exact3": (
+        "runs/from_xyY/residual_mlp_cartesian_exact2",
+        "perturbation_exact",
+        2_000_000,
+        5,
+        5e-5,
+        30,
+    ),
+    "exact4": (
+        "runs/from_xyY/residual_mlp_cartesian_exact3",
+        "perturbation_exact",
+        2_000_000,
+        6,
+        3e-5,
+        30,
+    ),
+}
+
 
 def get_config(stage: str = "1"):
-    if stage not in ("1", "2", "exact", "exact2", "exact3", "exact4"):
-        raise ValueError(f"stage must be 1, 2 or exact, exact2 ... exact4, not {stage!r}")
+    if stage not in STAGES:
+        raise ValueError(f"stage must be one of {sorted(STAGES)}, not {stage!r}")
+    init_from, data, size, seed, learning_rate, epochs = STAGES[stage]
     # The fine-tune this continues, with only what changes.
     config = config_module(Path(__file__).with_name("residual_mlp_cartesian_finetune.py"))
     config = config.get_config()
-    config.init_from = "results/from_xyY/residual_mlp_cartesian_finetune"
-    config.data.size = 1_000_000
-    config.data.seed = 1
-    config.opt.epochs = 15
-    config.opt.learning_rate = 1e-4
-    config.opt.early_stopping_patience = 15
-    if stage == "2":
-        config.init_from = "runs/from_xyY/residual_mlp_cartesian_refine"
-        config.data.seed = 2
-        config.opt.learning_rate = 5e-5
-        config.opt.epochs = 10
-        config.opt.early_stopping_patience = 10
-    if stage == "exact":
-        config.init_from = "results/from_xyY/residual_mlp_cartesian_refine"
-        config.data.name = "perturbation_exact"
-        config.data.seed = 3
-        config.opt.learning_rate = 1e-4
-        config.opt.epochs = 15
-        config.opt.early_stopping_patience = 15
-    if stage == "exact2":
-        config.init_from = "runs/from_xyY/residual_mlp_cartesian_exact"
-        config.data.name = "perturbation_exact"
-        config.data.size = 2_000_000
-        config.data.seed = 4
-        config.opt.learning_rate = 5e-5
-        config.opt.epochs = 20
-        config.opt.early_stopping_patience = 20
-    if stage == "exact3":
-        config.init_from = "runs/from_xyY/residual_mlp_cartesian_exact2"
-        config.data.name = "perturbation_exact"
-        config.data.size = 2_000_000
-        config.data.seed = 5
-        config.opt.learning_rate = 5e-5
-        config.opt.epochs = 30
-        config.opt.early_stopping_patience = 30
-    if stage == "exact4":
-        config.init_from = "runs/from_xyY/residual_mlp_cartesian_exact3"
-        config.data.name = "perturbation_exact"
-        config.data.size = 2_000_000
-        config.data.seed = 6
-        config.opt.learning_rate = 3e-5
-        config.opt.epochs = 30
-        config.opt.early_stopping_patience = 30
+    config.init_from = init_from
+    config.data.name = data
+    config.data.size = size
+    config.data.seed = seed
+    config.opt.learning_rate = learning_rate
+    config.opt.epochs = epochs
+    config.opt.early_stopping_patience = epochs
     return config
