@@ -105,6 +105,14 @@ STAGES = {
         3e-5,
         30,
     ),
+    "exact5": (
+        "runs/from_xyY/residual_mlp_cartesian_exact4",
+        "perturbation_exact",
+        2_000_000,
+        7,
+        2e-5,
+        30,
+    ),
 }
 
 
