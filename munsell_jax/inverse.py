@@ -520,21 +520,23 @@ def xyY_to_munsell(
         float32 or float64 (float64 recommended: the residuals quoted below
         are float64 figures).
       iterations: Newton iterations (fixed budget; the default converges on
-        the renotation's whole domain).
+        the renotation's whole domain); the last one also takes the local
+        second-order model's step where it is short.
       init: where the Newton solve starts.
 
         - ``"table"``: the renotation data's ovoids (below);
         - ``"model"``: the prediction of the shipped model ``HYBRID_MODEL``
           (the exact hybrid: the model's answer, made exact in a few Newton
-          steps: ``iterations=2`` brings every REAL colour that has an exact
-          answer within CIEDE2000 1e-3, where the table's start needs 5 (6
-          on random valid specifications);
+          steps: ``iterations=1`` brings every REAL colour that has an exact
+          answer within CIEDE2000 1e-3, where the table's start needs 5;
+          on random valid specifications 2 against 6;
           ``benchmarks/bench_hybrid.py``);
         - ``"<direction>/<name>"`` or a model folder: that model's prediction;
         - ``[..., 4]`` specifications: your own first guesses.
 
-        Rows whose guess is grey or NaN start from the table; rows the solve
-        leaves inexact get the same second chances whatever the start.
+        Rows whose guess is grey or NaN, or lands further from ``xyY`` than
+        the table's start, start from the table; rows the solve leaves
+        inexact get the same second chances whatever the start.
 
     Returns:
       ``InverseResult(specification, residual, ok)``; see its docstring. No
