@@ -55,7 +55,12 @@ stages by ``munsell-jax evaluate runs/from_xyY/residual_mlp_cartesian_exactN``):
   really are;
 - ``exact4`` (from ``exact3``'s run, data seed 6, 3e-5, 30 epochs), 16 min,
   shipped as ``from_xyY/residual_mlp_cartesian_exact4``: **0.146** (0.122,
-  0.33, 2.80), code accuracy 0.875; 0.384 (p95 1.37).
+  0.33, 2.80), code accuracy 0.875; 0.384 (p95 1.37);
+- ``exact5`` (from ``exact4``'s run, data seed 7, 2e-5, 30 epochs), 29 min
+  on a CPU shared with other work, shipped as
+  ``from_xyY/residual_mlp_cartesian_exact5`` (``--precision float64``), the
+  exact hybrid's model: **0.141** (0.118, 0.32, 2.82), code accuracy 0.877;
+  0.386 (p95 1.32).
 """
 
 from pathlib import Path
