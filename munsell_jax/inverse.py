@@ -9,16 +9,16 @@ one jitted program with a fixed iteration budget:
 2. the start is the renotation data point nearest in xy at the nearest integer
    value;
 3. Newton steps in (ASTM hue, chroma) on the exact forward ``munsell_to_xyY``,
-   with the Jacobian and the second derivatives in hue from one nested
-   forward-mode pass: far from the answer a Newton step in Cartesian
-   coordinates about the white point; for the last steps (under one chroma
-   unit, above chroma 2) the step that zeroes the local second-order model,
-   which inside a renotation cell that interpolates linearly is the forward
-   itself. Steps are limited to one hue cell and one chroma step, and chroma
-   projected onto [0, the largest chroma the forward accepts]; where the
-   projection is active the step is a Gauss-Newton step in hue alone, so
-   colours beyond the data end at the nearest specification on the table's
-   edge.
+   with the Jacobian (and, in the last iteration, the second derivatives in
+   hue) from one nested forward-mode pass: Newton steps in Cartesian
+   coordinates about the white point, except that the last iteration, where
+   its step is under one chroma unit (above chroma 2), takes the step that
+   zeroes the local second-order model, which inside a renotation cell that
+   interpolates linearly is the forward itself. Steps are limited to one hue
+   cell and one chroma step, and chroma projected onto [0, the largest
+   chroma the forward accepts]; where the projection is active the step is
+   a Gauss-Newton step in hue alone, so colours beyond the data end at the
+   nearest specification on the table's edge.
 4. With a first guess (``init``), whichever of the guess and the table's
    start lands closer in xy starts the solve.
 
