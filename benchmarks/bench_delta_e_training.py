@@ -28,7 +28,7 @@ def main() -> None:
     parser.add_argument("--learning-rate", type=float, default=3e-4)
     args = parser.parse_args()
     jax.config.update("jax_enable_x64", True)
-    from munsell_jax.train import train_and_evaluate
+    from munsell_jax.lab.train import train_and_evaluate
 
     path = Path(__file__).parents[1] / "configs" / "smoke.py"
     spec = importlib.util.spec_from_file_location("smoke", path)

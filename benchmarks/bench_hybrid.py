@@ -40,8 +40,8 @@ jax.config.update("jax_enable_x64", True)
 
 from munsell_jax import inverse, munsell_to_xyY, xyY_to_munsell  # noqa: E402
 from munsell_jax.colorimetry import delta_E_CIE2000, xyY_to_Lab  # noqa: E402
-from munsell_jax.evaluate import evaluation_sets  # noqa: E402
-from munsell_jax.export import load_model  # noqa: E402
+from munsell_jax.hub import load_model  # noqa: E402
+from munsell_jax.lab.evaluate import evaluation_sets  # noqa: E402
 from munsell_jax.renotation import luminance_to_value  # noqa: E402
 
 TOLERANCE = 1e-3  # CIEDE2000

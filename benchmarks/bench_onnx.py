@@ -4,13 +4,13 @@
     .venv/bin/python benchmarks/bench_onnx.py --engine-only
 
 The first row is the exact Munsell -> xyY engine itself
-(``munsell_jax.export.export_engine``: float64 inside, float32 I/O) against the
+(``munsell_jax.lab.export.export_engine``: float64 inside, float32 I/O) against the
 JAX engine jitted in float64; ``--engine-only`` prints that row alone.
 
-For the shipped models in results/ (when there are any) and, so that the
+For the shipped models (munsell_jax.hub.SHIPPED) and, so that the
 figures exist before any model is shipped, freshly initialised models of
 three sizes per direction (timing does not depend on the weights): each is
-exported with ``munsell_jax.export`` (to a temporary folder, once per
+exported with ``munsell_jax.lab.export`` (to a temporary folder, once per
 ``--precision``: the graph's internal arithmetic, float32 I/O either way; a
 shipped ``model.onnx`` is never overwritten) and timed at batch 2,734 (the REAL
 colours) and batch 1, best of 5 after warm-up. colour-science is timed on
@@ -33,7 +33,7 @@ def _fresh_run(root: Path, direction: str, architecture: str) -> Path:
     import orbax.checkpoint as ocp
     from flax import nnx
 
-    from munsell_jax.train import _checkpoint_args, build, default_config
+    from munsell_jax.lab.train import _checkpoint_args, build, default_config
 
     config = default_config(direction, architecture)
     config.opt.stage_epochs = ()
@@ -61,9 +61,11 @@ def main() -> None:
 
     from colour.notation.munsell import munsell_specification_to_xyY, xyY_to_munsell_specification
 
-    from munsell_jax.demo import real_colours, time_colour, time_jax
-    from munsell_jax.export import ENGINE, export, export_engine, load_model
+    from munsell_jax.hub import ENGINE, load_model
     from munsell_jax.inverse import xyY_to_munsell
+    from munsell_jax.lab.demo import real_colours
+    from munsell_jax.lab.export import export, export_engine
+    from munsell_jax.lab.timing import time_colour, time_jax
     from munsell_jax.notation import to_colour_specification
 
     _, xyY = real_colours()
@@ -81,7 +83,9 @@ def main() -> None:
     root = Path(tempfile.mkdtemp())
     folders = []
     if not args.engine_only:
-        folders = [p.parent for p in sorted(Path("results").glob("*/*/config.json"))]
+        from munsell_jax.hub import SHIPPED, model_folder
+
+        folders = [model_folder(name) for name in SHIPPED if name != ENGINE]
         for direction, names in (
             ("from_xyY", ("MLP (base)", "Multi-Head", "Multi-MLP")),
             ("to_xyY", ("Simple MLP", "Multi-Head", "Multi-MLP")),

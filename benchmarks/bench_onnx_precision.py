@@ -31,17 +31,16 @@ import numpy as np
 
 jax.config.update("jax_enable_x64", True)
 
-from munsell_jax.evaluate import evaluation_sets, model_predictor  # noqa: E402
-from munsell_jax.export import (  # noqa: E402
-    OUTPUT_RANGE,
-    _float64_model,
-    _resolve,
-    export,
+from munsell_jax.hub import (  # noqa: E402
+    Converter,
+    float64_model,
     load_model,
-    predict_function,
-    sample_inputs,
+    model_folder,
+    predictor,
 )
-from munsell_jax.train import load_model as load_trained  # noqa: E402
+from munsell_jax.lab.evaluate import evaluation_sets  # noqa: E402
+from munsell_jax.lab.export import OUTPUT_RANGE, export, sample_inputs  # noqa: E402
+from munsell_jax.lab.train import load_run  # noqa: E402
 
 PRECISIONS = ("float32", "float64")
 
@@ -57,21 +56,21 @@ def _us_per_sample(run, x, repeats: int) -> float:
 
 
 def measure(name: str, out: Path) -> dict:
-    path = _resolve(name)
+    path = model_folder(name)
     direction = json.loads((path / "config.json").read_text())["direction"]
     files = {
         p: export(path, out=out / f"{name.replace('/', '_')}_{p}.onnx", precision=p)
         for p in PRECISIONS
     }
-    model, config = load_trained(path)
+    model, config = load_run(path)
     row = {"shipped": config.get("inference_precision", "float32")}
     x = sample_inputs(direction)
     jax_answers = {}
     for p in PRECISIONS:
         config.inference_precision = p
-        jax_answers[p] = np.asarray(model_predictor(model, config)(x))
+        jax_answers[p] = np.asarray(predictor(model, config)(x))
     exact = np.asarray(
-        jax.jit(predict_function(_float64_model(model), config))(jnp.asarray(x, jnp.float64))
+        jax.jit(float64_model(Converter(model, config)))(jnp.asarray(x, jnp.float64))
     )
     columns = slice(0, 3) if direction == "from_xyY" else slice(None)  # not the code
 

@@ -24,7 +24,8 @@ from colour.notation.munsell import (  # noqa: E402
 )
 
 from munsell_jax import munsell_to_xyY, to_colour_specification, xyY_to_munsell  # noqa: E402
-from munsell_jax.demo import real_colours, time_colour, time_jax  # noqa: E402
+from munsell_jax.lab.demo import real_colours  # noqa: E402
+from munsell_jax.lab.timing import time_colour, time_jax  # noqa: E402
 
 
 def main() -> None:

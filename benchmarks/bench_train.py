@@ -1,5 +1,5 @@
 """Training throughput (samples per second) of every architecture, with the training step
-that ``munsell_jax.train`` runs (each architecture's default config: its loss,
+that ``munsell_jax.lab.train`` runs (each architecture's default config: its loss,
 AdamW, clipping, plateau; split/merge under jit).
 
     .venv/bin/python benchmarks/bench_train.py [--batch 1024] [--steps 20]
@@ -21,8 +21,8 @@ from jax.sharding import NamedSharding
 from jax.sharding import PartitionSpec as P
 
 from munsell_jax.encoding import get_encoding
+from munsell_jax.lab.train import build, default_config, make_loss_fn, make_train_step
 from munsell_jax.nn import ARCHITECTURES, count_parameters, io_features
-from munsell_jax.train import build, default_config, make_loss_fn, make_train_step
 
 
 def main() -> None:

@@ -15,7 +15,7 @@ def get_config() -> ml_collections.ConfigDict:
     config.seed = 0
 
     config.data = ml_collections.ConfigDict()
-    config.data.name = "forward"  # a sampler of munsell_jax.data
+    config.data.name = "forward"  # a sampler of munsell_jax.lab.data
     config.data.size = 4_096
     config.data.seed = 0
     config.data.data_dir = "data"  # the cache, relative to the working directory

@@ -10,11 +10,14 @@ with Y in [0, 1]; sRGB gamma-encoded in [0, 1] with its own white, D65.
 - conversions and Delta-E: ``munsell_jax.colorimetry`` (xyY, XYZ, Lab, LCHab,
   sRGB, linear RGB, HSV; CIE 1976/1994/2000);
 - Munsell: ``munsell_to_xyY`` (exact forward), ``xyY_to_munsell`` (solver),
-  ``load_model`` (shipped learned converters), notation helpers;
+  notation helpers;
+- shipped models (``munsell_jax.hub``): ``shipped_models``, ``load_model``
+  (numpy callables, JAX or ONNX), ``load_converter`` and ``approximator``
+  (Flax NNX modules);
 - colour losses for any JAX model: ``munsell_jax.losses`` (``delta_e_loss``,
   ``munsell_delta_e_loss``, ``charbonnier_loss``, ``ab_huber_loss``,
   ``hsv_loss``, ``colour_histogram_loss``, ``colour_diversity_loss``,
-  ``frequency_loss``, ``UncertaintyWeighting``).
+  ``frequency_loss``; ``DeltaELoss``, the Flax NNX layer of ``delta_e_loss``).
 """
 
 from munsell_jax.colorimetry import (
@@ -31,10 +34,11 @@ from munsell_jax.colorimetry import (
     XYZ_to_linear_RGB,
     XYZ_to_sRGB,
     XYZ_to_xyY,
+    delta_E,
     delta_E_CIE1976,
     delta_E_CIE1994,
     delta_E_CIE2000,
-    delta_E_loss,
+    delta_E_loss,  # noqa: F401  deprecated for delta_e_loss; importable, not in __all__
     linear_RGB_to_sRGB,
     linear_RGB_to_XYZ,
     sRGB_to_Lab,
@@ -43,10 +47,10 @@ from munsell_jax.colorimetry import (
     xyY_to_Lab,
     xyY_to_XYZ,
 )
-from munsell_jax.export import load_model
+from munsell_jax.hub import approximator, load_converter, load_model, shipped_models
 from munsell_jax.inverse import InverseResult, xyY_to_munsell
 from munsell_jax.losses import (
-    UncertaintyWeighting,
+    DeltaELoss,
     ab_huber_loss,
     charbonnier_loss,
     colour_diversity_loss,
@@ -82,6 +86,7 @@ from munsell_jax.renotation import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "DeltaELoss",
     "HSV_to_RGB",
     "HUE_FAMILIES",
     "ILLUMINANT_C_xy",
@@ -93,19 +98,19 @@ __all__ = [
     "Lab_to_sRGB",
     "Lab_to_xyY",
     "RGB_to_HSV",
-    "UncertaintyWeighting",
     "XYZ_to_Lab",
     "XYZ_to_linear_RGB",
     "XYZ_to_sRGB",
     "XYZ_to_xyY",
     "ab_huber_loss",
+    "approximator",
     "charbonnier_loss",
     "colour_diversity_loss",
     "colour_histogram_loss",
+    "delta_E",
     "delta_E_CIE1976",
     "delta_E_CIE1994",
     "delta_E_CIE2000",
-    "delta_E_loss",
     "delta_e",
     "delta_e_loss",
     "family_code",
@@ -117,6 +122,7 @@ __all__ = [
     "is_grey",
     "linear_RGB_to_XYZ",
     "linear_RGB_to_sRGB",
+    "load_converter",
     "load_model",
     "luminance_to_value",
     "maximum_chroma",
@@ -130,6 +136,7 @@ __all__ = [
     "sRGB_to_Lab",
     "sRGB_to_XYZ",
     "sRGB_to_linear_RGB",
+    "shipped_models",
     "soft_histogram",
     "to_colour_specification",
     "value_to_luminance",

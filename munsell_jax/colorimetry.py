@@ -2,7 +2,8 @@
 
 Pure ``jnp`` ports of colour-science 0.4.7's ``xyY_to_XYZ``, ``XYZ_to_xyY``,
 ``XYZ_to_Lab``, ``Lab_to_XYZ``, ``Lab_to_LCHab``, ``LCHab_to_Lab``,
-``delta_E_CIE1976`` / ``delta_E_CIE1994`` / ``delta_E_CIE2000``, the sRGB
+``delta_E_CIE1976`` / ``delta_E_CIE1994`` / ``delta_E_CIE2000`` (and
+``delta_E(a, b, method="CIE 2000")``, which picks one by colour's name), the sRGB
 transfer functions (``cctf_decoding`` / ``cctf_encoding``), ``sRGB_to_XYZ`` /
 ``XYZ_to_sRGB`` and ``RGB_to_HSV`` / ``HSV_to_RGB``, with the same units and
 formulas, so that every number compares 1:1. ``sRGB_to_Lab`` and
@@ -54,6 +55,7 @@ Deliberate differences from colour-science 0.4.7 (all at degenerate inputs):
 from __future__ import annotations
 
 import math
+import warnings
 
 import jax
 import jax.numpy as jnp
@@ -74,10 +76,10 @@ __all__ = [
     "XYZ_to_linear_RGB",
     "XYZ_to_sRGB",
     "XYZ_to_xyY",
+    "delta_E",
     "delta_E_CIE1976",
     "delta_E_CIE1994",
     "delta_E_CIE2000",
-    "delta_E_loss",
     "linear_RGB_to_XYZ",
     "linear_RGB_to_sRGB",
     "sRGB_to_Lab",
@@ -545,22 +547,56 @@ def delta_E_CIE2000(
     return _safe_sqrt(lightness**2 + chroma**2 + hue**2 + R_T * chroma * hue)
 
 
-def delta_E_loss(pred_xyY: ArrayLike, target_xyY: ArrayLike) -> jax.Array:
-    """Mean CIEDE2000 between two batches of xyY colours, under illuminant C.
+# colour-science's names for the three methods; it also accepts them in any
+# case and without the space ("cie2000").
+_DELTA_E_METHODS = ("CIE 1976", "CIE 1994", "CIE 2000")
+
+
+def delta_E(
+    Lab_1: ArrayLike, Lab_2: ArrayLike, *, method: str = "CIE 2000", textiles: bool = False
+) -> jax.Array:
+    """Colour difference by name, as colour's ``delta_E`` for these methods.
 
     Args:
-      pred_xyY: ``[..., 3]`` predicted xyY, Y in [0, 1].
-      target_xyY: ``[..., 3]`` target xyY, broadcast against ``pred_xyY``.
+      Lab_1: ``[..., 3]`` L* in [0, 100], a*, b* (the reference for CIE 1994).
+      Lab_2: ``[..., 3]``, broadcast against ``Lab_1``.
+      method: ``"CIE 2000"`` (default, ``delta_E_CIE2000``), ``"CIE 1994"``
+        (``delta_E_CIE1994``) or ``"CIE 1976"`` (``delta_E_CIE1976``); case and
+        the space do not matter (``"cie2000"``, as colour's aliases).
+      textiles: the textiles weights, as colour: ``textiles=True`` of CIE 1994
+        and ``kL=2`` of CIE 2000; CIE 1976 has none and ignores it.
 
     Returns:
-      Scalar mean Delta E00 of ``xyY_to_Lab`` of the two (relative to the
-      illuminant C white). Gradients are finite everywhere, including black
-      (Y = 0), ``y = 0``, greys and identical colours.
+      ``[...]`` Delta E >= 0, that of the named function.
 
-    ``munsell_jax.losses.delta_e_loss`` is the general form (CIE 1976/1994/2000;
-    xyY, XYZ, Lab or sRGB inputs; mean, sum or per-colour).
+    Raises:
+      ValueError: for any other method (colour's CMC, DIN99, CAM and ITP
+        differences are not ported).
     """
-    return jnp.mean(delta_E_CIE2000(xyY_to_Lab(pred_xyY), xyY_to_Lab(target_xyY)))
+    name = str(method).lower().replace(" ", "")
+    if name == "cie2000":
+        return delta_E_CIE2000(Lab_1, Lab_2, kL=2.0 if textiles else 1.0)
+    if name == "cie1994":
+        return delta_E_CIE1994(Lab_1, Lab_2, textiles=textiles)
+    if name == "cie1976":
+        return delta_E_CIE1976(Lab_1, Lab_2)
+    raise ValueError(f"method must be one of {_DELTA_E_METHODS}, not {method!r}")
+
+
+def delta_E_loss(pred_xyY: ArrayLike, target_xyY: ArrayLike) -> jax.Array:
+    """Deprecated: use ``munsell_jax.delta_e_loss(pred_xyY, target_xyY, space="xyY")``.
+
+    The mean CIEDE2000 between two batches of xyY colours under illuminant C;
+    warns (``DeprecationWarning``) and forwards.
+    """
+    from munsell_jax import losses  # losses imports this module
+
+    warnings.warn(
+        "delta_E_loss is deprecated; use munsell_jax.delta_e_loss(pred, target, space=\"xyY\")",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return losses.delta_e_loss(pred_xyY, target_xyY, space="xyY")
 
 
 # --- RGB: sRGB, linear RGB, HSV ---------------------------------------------------

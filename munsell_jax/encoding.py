@@ -45,6 +45,8 @@ __all__ = [
     "encode",
     "get_encoding",
     "hue_from_astm",
+    "input_layout",
+    "output_encoding",
     "specification_inputs",
     "xyY_inputs",
 ]
@@ -81,6 +83,19 @@ def get_encoding(name: str) -> Encoding:
         return ENCODINGS[name]
     except KeyError:
         raise ValueError(f"unknown encoding {name!r}; one of {sorted(ENCODINGS)}") from None
+
+
+def output_encoding(config) -> Encoding:
+    """The output layout of a model's ``config`` (a dict or ConfigDict): xyY for
+    Munsell -> xyY, ``config["encoding"]`` (default ``"regression"``) otherwise."""
+    if config["direction"] == "to_xyY":
+        return Encoding("xyY", 3, 0, None, None)
+    return get_encoding(config.get("encoding") or "regression")
+
+
+def input_layout(config) -> str:
+    """``config["inputs"]``, or the direction's default for configs written before it."""
+    return config.get("inputs") or ("xyY" if config["direction"] == "from_xyY" else "scaled")
 
 
 def _mod(x, d, xp):

@@ -553,7 +553,7 @@ def xyY_to_munsell(
     xyY = jax.lax.stop_gradient(_as_float(xyY))
     start = None
     if isinstance(init, str) and init != "table":
-        from munsell_jax.export import load_model
+        from munsell_jax.hub import load_model
 
         predict = load_model(HYBRID_MODEL if init == "model" else init)
         start = predict(np.asarray(xyY, np.float32).reshape(-1, 3)).reshape(*xyY.shape[:-1], 4)

@@ -1,168 +1,101 @@
-"""Losses: the training losses of the converters, and colour losses for any JAX model.
+"""Colour losses for any JAX model (re-exported flat from ``munsell_jax``).
 
-The colour-loss API (also re-exported flat from ``munsell_jax``), on ``[..., 3]``
-colours and ``[B, H, W, 3]`` images, options keyword-only:
+On ``[..., 3]`` colours: ``[B, 3]`` rows or ``[B, H, W, 3]`` images, any
+leading axes broadcast; options keyword-only.
 
-- perceptual: ``delta_e`` / ``delta_e_loss`` (CIEDE2000, CIE94 or CIE76 on xyY,
-  XYZ, Lab or sRGB inputs) and the Munsell round trip ``munsell_delta_e`` /
-  ``munsell_delta_e_loss``;
+- perceptual: ``delta_e`` / ``delta_e_loss`` (CIEDE2000, CIE94 or CIE76 on
+  xyY, XYZ, Lab or sRGB inputs), its Flax NNX layer ``DeltaELoss``, and the
+  Munsell round trip ``munsell_delta_e`` / ``munsell_delta_e_loss``;
 - image colour losses of colourisation and colour-enhancement models:
   ``charbonnier_loss``, ``ab_huber_loss`` (Lab a*b* Huber), ``hsv_loss`` (hue
   weighted by saturation), ``colour_histogram_loss`` (on ``soft_histogram``,
   differentiable soft binning), ``colour_diversity_loss`` (negative log
-  variance of a*b*), ``frequency_loss`` (FFT);
-- ``UncertaintyWeighting``: learned weights for several of them.
+  variance of a*b*), ``frequency_loss`` (FFT).
 
-Every one is pure ``jnp``, jit- and grad-able, with finite gradients at black,
-white, greys and ``pred == target``.
+``space`` has no default: every loss that converts colours (``delta_e``,
+``delta_e_loss``, ``DeltaELoss``, ``ab_huber_loss``,
+``colour_diversity_loss``) must be told what its inputs are, one of
+``SPACES``: ``"xyY"`` or ``"XYZ"`` (Y in [0, 1]; Lab under illuminant C, the
+Munsell convention), ``"Lab"`` (L* in [0, 100]) or ``"sRGB"`` (gamma-encoded,
+[0, 1]; Lab under D65, sRGB's white). The same numbers read in the wrong
+space give a plausible, silently wrong loss. Leaving ``space`` out is a
+``TypeError``; an unknown space is a ``ValueError`` that names the choices.
 
-The converters' training losses (used by ``munsell_jax.train``) follow.
+``reduction`` means the same on every loss: ``"mean"`` (default) or ``"sum"``
+of the per-example values, or ``"none"`` for the per-example values
+themselves. A per-colour loss (Delta E, Charbonnier, a*b* Huber, HSV, the
+Munsell round trip) has one value per colour, ``[...]``, the channel axis
+reduced; a per-image loss (histogram, diversity, frequency) one per image,
+``[...]``, its pixel ``axes`` and channels reduced.
 
-All functions are pure ``jnp`` on ``[B, ...]`` arrays, jit- and grad-able, and
-take their options as keywords. Errors are in the model's normalised units
-(hue/10, value/10, chroma/50, or xyY), so a Huber ``delta`` of 0.01 is 0.1 hue
-steps, 0.1 value steps or 0.5 chroma steps.
+Every loss is pure ``jnp``, jit- and grad-able, with finite gradients at black,
+white, greys and ``pred == target``. String options are static under ``jit``
+(close over them or mark them static).
 
-The losses of the published comparison:
-
-- ``mse``, ``mae``, ``huber``;
-- ``precision``: 1.0 MSE + 0.5 MAE + 0.3 log penalty + 0.5 Huber (delta 0.01),
-  where the log penalty ``log(1 + |e| / 0.01)`` keeps a steep gradient for
-  errors far below the Huber knee (the part MSE stops caring about);
-- the weighted boundary loss: ``boundary_weights`` (3x on Y, GY and G hues at
-  high value and chroma, where the published models erred most) times any of
-  the above, plus ``gamut_penalty`` on chroma predicted beyond the renotation
-  data;
-- the circular hue loss: hue error taken modulo one family (``circular_hue``);
-  published as a negative result (hue 10 of a family is hue 0 of the *next*
-  family, not of the same one), kept to reproduce it;
-- ``code_cross_entropy`` for the 10 hue-family logits;
-- ``UncertaintyWeighting`` (Kendall, Gal and Cipolla, 2018): one learned
-  log-variance per loss term.
+The converters' own training objectives (the weighted boundary loss, the hue
+code cross-entropy, learned uncertainty weighting) belong to the lab:
+``munsell_jax.lab.objectives``.
 """
 
 from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 import optax
 from flax import nnx
 
+from munsell_jax import colorimetry
+
 __all__ = [
-    "KINDS",
+    "DeltaELoss",
     "METRICS",
     "REDUCTIONS",
     "SPACES",
-    "UncertaintyWeighting",
     "ab_huber_loss",
-    "boundary_weights",
     "charbonnier_loss",
-    "code_cross_entropy",
     "colour_diversity_loss",
     "colour_histogram_loss",
     "delta_e",
     "delta_e_loss",
-    "elementwise_loss",
     "frequency_loss",
-    "gamut_penalty",
     "hsv_loss",
     "munsell_delta_e",
     "munsell_delta_e_loss",
-    "regression_errors",
     "soft_histogram",
 ]
 
-KINDS = ("mse", "mae", "huber", "precision")
+METRICS = ("ciede2000", "cie94", "cie76")
+SPACES = ("xyY", "XYZ", "Lab", "sRGB")
+REDUCTIONS = ("mean", "sum", "none")
 
 
-def regression_errors(
-    pred_BxR: jax.Array,
-    target_BxR: jax.Array,
-    *,
-    hue_output: int | None = None,
-    circular_hue: bool = False,
-) -> jax.Array:
-    """``pred - target``; with ``circular_hue``, the hue column (normalised, period
-    1 = one family) is wrapped into [-0.5, 0.5)."""
-    e_BxR = pred_BxR - target_BxR
-    if circular_hue:
-        if hue_output is None:
-            raise ValueError("circular_hue needs an encoding with a hue output")
-        wrapped = jnp.mod(e_BxR[:, hue_output] + 0.5, 1.0) - 0.5
-        e_BxR = e_BxR.at[:, hue_output].set(wrapped)
-    return e_BxR
+def _check(name: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {choices}, not {value!r}")
 
 
-def elementwise_loss(e: jax.Array, *, kind: str = "mse", delta: float = 0.01) -> jax.Array:
-    """Loss of each error ``e`` (same shape): one of ``KINDS``.
-
-    ``huber`` is optax's (quadratic below ``delta``, linear above); ``precision``
-    is ``e^2 + 0.5 |e| + 0.3 log(1 + |e| / delta) + 0.5 huber(e, delta)``.
-    """
-    if kind == "mse":
-        return e**2
-    if kind == "mae":
-        return jnp.abs(e)
-    if kind == "huber":
-        return optax.huber_loss(e, delta=delta)
-    if kind == "precision":
-        a = jnp.abs(e)
-        return e**2 + 0.5 * a + 0.3 * jnp.log1p(a / delta) + 0.5 * optax.huber_loss(e, delta=delta)
-    raise ValueError(f"unknown loss kind {kind!r}; one of {KINDS}")
+def _reduce(x: jax.Array, reduction: str) -> jax.Array:
+    if reduction == "mean":
+        return jnp.mean(x)
+    if reduction == "sum":
+        return jnp.sum(x)
+    return x
 
 
-def boundary_weights(
-    spec_Bx4,
-    *,
-    factor: float = 3.0,
-    codes: tuple[int, ...] = (3, 4, 5),
-    min_value: float = 7.0,
-    min_chroma: float = 8.0,
-):
-    """Row weights of the weighted boundary loss: ``factor`` where the exact
-    specification's hue family is one of ``codes`` (3 G, 4 GY, 5 Y) with value
-    >= ``min_value`` and chroma >= ``min_chroma``, 1 elsewhere. Numpy or JAX."""
-    xp = jnp if isinstance(spec_Bx4, jax.Array) else np
-    _, value, chroma, code = (spec_Bx4[..., i] for i in range(4))
-    hard = xp.isin(code, xp.asarray(codes)) & (value >= min_value) & (chroma >= min_chroma)
-    return xp.where(hard, factor, 1.0)
+def _to_Lab(colours, space: str, illuminant) -> jax.Array:
+    _check("space", space, SPACES)
+    if space == "Lab":
+        return colorimetry._as_float(colours)
+    if space == "sRGB":
+        white = colorimetry.ILLUMINANT_D65_xy if illuminant is None else illuminant
+        return colorimetry.sRGB_to_Lab(colours, illuminant=white)
+    white = colorimetry.ILLUMINANT_C_xy if illuminant is None else illuminant
+    if space == "xyY":
+        return colorimetry.xyY_to_Lab(colours, illuminant=white)
+    return colorimetry.XYZ_to_Lab(colours, illuminant=white)
 
 
-def gamut_penalty(chroma_B: jax.Array, max_chroma_B: jax.Array) -> jax.Array:
-    """``relu(chroma - max_chroma)^2`` per row, both normalised (chroma/50).
-
-    ``max_chroma`` is the renotation data's largest chroma at the exact hue and
-    value (``renotation.maximum_chroma``); NaN (greys, values below 1) means no
-    bound.
-    """
-    bound = jnp.where(jnp.isnan(max_chroma_B), jnp.inf, max_chroma_B)
-    return jnp.maximum(chroma_B - bound, 0.0) ** 2
-
-
-def code_cross_entropy(logits_BxK: jax.Array, labels_B: jax.Array) -> jax.Array:
-    """Mean softmax cross-entropy over rows with a label (``labels >= 0``; greys
-    are -1 and left out). 0 when no row has a label."""
-    has = labels_B >= 0
-    ce_B = optax.softmax_cross_entropy_with_integer_labels(logits_BxK, jnp.maximum(labels_B, 0))
-    return jnp.sum(jnp.where(has, ce_B, 0.0)) / jnp.maximum(jnp.sum(has), 1)
-
-
-class UncertaintyWeighting(nnx.Module):
-    """Learned weighting of ``n`` loss terms: ``sum_i exp(-s_i) L_i + s_i``.
-
-    ``s_i`` is a log-variance (Kendall, Gal and Cipolla, 2018, in the form used
-    for mixed regression and classification terms); a term the model cannot
-    reduce gets down-weighted instead of dominating. Starts at ``s = 0``
-    (plain sum).
-    """
-
-    def __init__(self, n: int):
-        self.log_var = nnx.Param(jnp.zeros((n,), jnp.float32))
-
-    def __call__(self, losses_K: jax.Array) -> jax.Array:
-        s_K = self.log_var[...]
-        return jnp.sum(jnp.exp(-s_K) * losses_K + s_K)
+# --- the Munsell round trip -------------------------------------------------------------
 
 
 def _exact_forward(spec_Bx4: jax.Array) -> tuple[jax.Array, jax.Array]:
@@ -202,7 +135,6 @@ def munsell_delta_e(
         target = jnp.broadcast_to(target_xyY_Bx3, (*lead, 3)).reshape(-1, 3)
         delta_e, valid = munsell_delta_e(pred, target, forward=forward)
         return delta_e.reshape(lead), valid.reshape(lead)
-    from munsell_jax.colorimetry import delta_E_CIE2000, xyY_to_Lab
     from munsell_jax.renotation import maximum_chroma, renotation_valid
 
     hue, value, chroma, code = (pred_spec_Bx4[:, i] for i in range(4))
@@ -222,60 +154,37 @@ def munsell_delta_e(
     # Double where: an invalid row's xyY must not reach Lab (its gradient
     # would be NaN even where the result is discarded).
     safe_xyY = jnp.where(valid[:, None], xyY, target_xyY_Bx3)
-    delta_e = delta_E_CIE2000(xyY_to_Lab(safe_xyY), xyY_to_Lab(target_xyY_Bx3))
+    delta_e = colorimetry.delta_E_CIE2000(
+        colorimetry.xyY_to_Lab(safe_xyY), colorimetry.xyY_to_Lab(target_xyY_Bx3)
+    )
     return jnp.where(valid, delta_e, 0.0), valid
 
 
 def munsell_delta_e_loss(
-    pred_spec_Bx4: jax.Array, target_xyY_Bx3: jax.Array, *, forward=None
+    pred_spec_Bx4: jax.Array,
+    target_xyY_Bx3: jax.Array,
+    *,
+    forward=None,
+    reduction: str = "mean",
 ) -> jax.Array:
-    """Mean round-trip CIEDE2000 of predicted Munsell specifications against the
+    """Round-trip CIEDE2000 of predicted Munsell specifications against the
     colours they were predicted from (see ``munsell_delta_e``): the perceptual
-    loss for an xyY -> Munsell model, usable from any JAX project. Rows with no
-    valid round trip are left out of the mean (0 when none is valid)."""
+    loss for an xyY -> Munsell model, usable from any JAX project.
+
+    Args:
+      pred_spec_Bx4, target_xyY_Bx3, forward: as ``munsell_delta_e``.
+      reduction: ``"mean"`` (default) or ``"sum"`` over colours, or ``"none"``:
+        the Delta E per colour, ``[...]``. Colours with no valid round trip
+        count 0 and are left out of the mean (0 when none is valid).
+    """
+    _check("reduction", reduction, REDUCTIONS)
     delta_e, valid = munsell_delta_e(pred_spec_Bx4, target_xyY_Bx3, forward=forward)
-    return jnp.sum(delta_e) / jnp.maximum(jnp.sum(valid), 1)
-
-
-# --- colour losses for any JAX model ---------------------------------------------------
-#
-# Inputs are ``[..., 3]`` colours (any leading shape: ``[B, 3]`` rows,
-# ``[B, H, W, 3]`` images). Per-colour losses reduce over every axis with
-# ``reduction="mean"`` (default) or ``"sum"``, or return one value per colour
-# (``[...]``) with ``"none"``; per-image losses (histogram, diversity,
-# frequency) take their statistics over the pixel ``axes`` and return one value
-# per image with ``"none"``. Options are keyword-only; string options are
-# static under ``jit`` (close over them or mark them static).
-
-METRICS = ("ciede2000", "cie94", "cie76")
-SPACES = ("xyY", "XYZ", "Lab", "sRGB")
-REDUCTIONS = ("mean", "sum", "none")
-
-
-def _reduce(x: jax.Array, reduction: str) -> jax.Array:
     if reduction == "mean":
-        return jnp.mean(x)
-    if reduction == "sum":
-        return jnp.sum(x)
-    if reduction == "none":
-        return x
-    raise ValueError(f"reduction must be one of {REDUCTIONS}, not {reduction!r}")
+        return jnp.sum(delta_e) / jnp.maximum(jnp.sum(valid), 1)
+    return _reduce(delta_e, reduction)
 
 
-def _to_Lab(colours, space: str, illuminant) -> jax.Array:
-    from munsell_jax import colorimetry
-
-    if space not in SPACES:
-        raise ValueError(f"space must be one of {SPACES}, not {space!r}")
-    if space == "Lab":
-        return colorimetry._as_float(colours)
-    if space == "sRGB":
-        white = colorimetry.ILLUMINANT_D65_xy if illuminant is None else illuminant
-        return colorimetry.sRGB_to_Lab(colours, illuminant=white)
-    white = colorimetry.ILLUMINANT_C_xy if illuminant is None else illuminant
-    if space == "xyY":
-        return colorimetry.xyY_to_Lab(colours, illuminant=white)
-    return colorimetry.XYZ_to_Lab(colours, illuminant=white)
+# --- Delta E ---------------------------------------------------------------------------
 
 
 def delta_e(
@@ -283,7 +192,7 @@ def delta_e(
     target: jax.Array,
     *,
     metric: str = "ciede2000",
-    space: str = "xyY",
+    space: str,
     illuminant=None,
 ) -> jax.Array:
     """Per-colour Delta E between ``pred`` and ``target``.
@@ -294,22 +203,18 @@ def delta_e(
         symmetric) the target is the reference whose chroma sets the weights.
       metric: ``"ciede2000"``, ``"cie94"`` (graphic-arts weights) or ``"cie76"``
         (Euclidean Lab distance).
-      space: the inputs' space: ``"xyY"`` or ``"XYZ"`` (Y in [0, 1]),
-        ``"Lab"`` (L* in [0, 100]) or ``"sRGB"`` (gamma-encoded, [0, 1]).
+      space: the inputs' space, required: ``"xyY"`` or ``"XYZ"`` (Y in
+        [0, 1]), ``"Lab"`` (L* in [0, 100]) or ``"sRGB"`` (gamma-encoded, [0, 1]).
       illuminant: xy reference white of the Lab the difference is taken in;
-        ``None`` means illuminant C for xyY and XYZ (the Munsell convention,
-        as ``colorimetry.delta_E_loss``) and D65 for sRGB (sRGB's white). Not
-        used for Lab inputs.
+        ``None`` means illuminant C for xyY and XYZ (the Munsell convention)
+        and D65 for sRGB (sRGB's white). Not used for Lab inputs.
 
     Returns:
       ``[...]`` Delta E >= 0 (about 1 is a just-noticeable difference).
       Gradients are finite everywhere, including black, white, greys and
       identical colours.
     """
-    from munsell_jax import colorimetry
-
-    if metric not in METRICS:
-        raise ValueError(f"metric must be one of {METRICS}, not {metric!r}")
+    _check("metric", metric, METRICS)
     Lab_pred = _to_Lab(pred, space, illuminant)
     Lab_target = _to_Lab(target, space, illuminant)
     if metric == "ciede2000":
@@ -324,19 +229,60 @@ def delta_e_loss(
     target: jax.Array,
     *,
     metric: str = "ciede2000",
-    space: str = "xyY",
+    space: str,
     reduction: str = "mean",
     illuminant=None,
 ) -> jax.Array:
     """Perceptual colour loss: ``delta_e`` reduced by ``reduction``.
 
-    ``delta_e_loss(pred_xyY, target_xyY)`` is ``colorimetry.delta_E_loss``
-    (mean CIEDE2000 under illuminant C); ``delta_e_loss(pred_rgb, target_rgb,
-    space="sRGB")`` the mean CIEDE2000 of two sRGB images ``[B, H, W, 3]``
-    under D65. Arguments as ``delta_e``; ``reduction="none"`` returns ``[...]``.
+    ``delta_e_loss(pred_xyY, target_xyY, space="xyY")`` is the mean CIEDE2000
+    of two batches of xyY colours under illuminant C; ``delta_e_loss(pred_rgb,
+    target_rgb, space="sRGB")`` the mean CIEDE2000 of two sRGB images
+    ``[B, H, W, 3]`` under D65.
+
+    Args:
+      pred, target, metric, space, illuminant: as ``delta_e``.
+      reduction: ``"mean"`` (default) or ``"sum"`` over colours, or ``"none"``:
+        the Delta E per colour, ``[...]``.
     """
     d = delta_e(pred, target, metric=metric, space=space, illuminant=illuminant)
     return _reduce(d, reduction)
+
+
+class DeltaELoss(nnx.Module):
+    """``delta_e_loss`` as a stateless Flax NNX layer.
+
+    Holds its options and no parameters, so a model composes it like any
+    other layer and ``nnx.jit``, ``nnx.grad`` and ``nnx.split`` see no state::
+
+        loss_fn = DeltaELoss(space="sRGB")
+        loss = loss_fn(model(x), target)
+
+    Args:
+      metric: ``"ciede2000"`` (default), ``"cie94"`` or ``"cie76"``.
+      space: the inputs' space, required (``SPACES``; see ``delta_e``).
+      reduction: ``"mean"`` (default), ``"sum"`` or ``"none"``, as
+        ``delta_e_loss``.
+
+    Bad options raise ``ValueError`` here, when the layer is built.
+    """
+
+    def __init__(self, *, metric: str = "ciede2000", space: str, reduction: str = "mean"):
+        _check("metric", metric, METRICS)
+        _check("space", space, SPACES)
+        _check("reduction", reduction, REDUCTIONS)
+        self.metric = metric
+        self.space = space
+        self.reduction = reduction
+
+    def __call__(self, prediction: jax.Array, target: jax.Array) -> jax.Array:
+        """``delta_e_loss(prediction, target)`` with this layer's options."""
+        return delta_e_loss(
+            prediction, target, metric=self.metric, space=self.space, reduction=self.reduction
+        )
+
+
+# --- image colour losses ---------------------------------------------------------------
 
 
 def charbonnier_loss(
@@ -353,8 +299,9 @@ def charbonnier_loss(
       target: ``[..., C]``, broadcast against ``pred``.
       epsilon: the smoothing scale, in the inputs' units (> 0; the minimum
         loss, at ``pred == target``, is ``epsilon``).
-      reduction: ``"mean"`` over every element, ``"sum"``, or ``"none"``: the
-        channel mean per colour, ``[...]``.
+      reduction: ``"mean"`` (default) or ``"sum"`` over colours, or ``"none"``:
+        the channel mean per colour, ``[...]`` (so ``"mean"`` is the mean over
+        every element).
     """
     e = jnp.asarray(pred) - jnp.asarray(target)
     per_colour = jnp.mean(jnp.sqrt(e * e + epsilon**2), axis=-1)
@@ -366,7 +313,7 @@ def ab_huber_loss(
     target: jax.Array,
     *,
     delta: float = 1.0,
-    space: str = "sRGB",
+    space: str,
     illuminant=None,
     reduction: str = "mean",
 ) -> jax.Array:
@@ -377,13 +324,14 @@ def ab_huber_loss(
     that a few wildly wrong pixels do not dominate as under MSE.
 
     Args:
-      pred: ``[..., 3]`` colours in ``space`` (``"sRGB"`` in [0, 1] by default,
-        or ``"Lab"``, ``"xyY"``, ``"XYZ"``; see ``delta_e``).
+      pred: ``[..., 3]`` colours in ``space``.
       target: ``[..., 3]``, broadcast against ``pred``.
       delta: the Huber knee in a*/b* units (1 is about one just-noticeable
         difference).
+      space: the inputs' space, required (``SPACES``; see ``delta_e``), e.g.
+        ``"sRGB"`` for images in [0, 1].
       illuminant: the Lab white, as in ``delta_e`` (default D65 for sRGB).
-      reduction: ``"mean"`` over every a*, b* element, ``"sum"``, or ``"none"``:
+      reduction: ``"mean"`` (default) or ``"sum"`` over colours, or ``"none"``:
         the mean of the two channels per colour, ``[...]``.
     """
     ab_pred = _to_Lab(pred, space, illuminant)[..., 1:]
@@ -414,16 +362,15 @@ def hsv_loss(
       pred: ``[..., 3]`` RGB in [0, 1] (usually gamma-encoded sRGB).
       target: ``[..., 3]``, broadcast against ``pred``.
       hue_weight, saturation_weight, value_weight: weights of the three terms.
-      reduction: ``"mean"``, ``"sum"`` or ``"none"`` (``[...]``).
+      reduction: ``"mean"`` (default) or ``"sum"`` over colours, or ``"none"``:
+        the weighted sum of the three terms per colour, ``[...]``.
 
     Returns:
       The loss; gradients are finite at black, white and greys (where the
       hue's gradient is 0).
     """
-    from munsell_jax.colorimetry import RGB_to_HSV
-
-    H_p, S_p, V_p = jnp.moveaxis(RGB_to_HSV(pred), -1, 0)
-    H_t, S_t, V_t = jnp.moveaxis(RGB_to_HSV(target), -1, 0)
+    H_p, S_p, V_p = jnp.moveaxis(colorimetry.RGB_to_HSV(pred), -1, 0)
+    H_t, S_t, V_t = jnp.moveaxis(colorimetry.RGB_to_HSV(target), -1, 0)
     hue = jnp.clip(S_t, 0.0, 1.0) * (1 - jnp.cos(2 * jnp.pi * (H_p - H_t))) / 2
     per_colour = (
         hue_weight * hue
@@ -471,9 +418,7 @@ def soft_histogram(
       ``[..., C, bins]`` (the other axes kept in order): each channel's
       histogram, summing to 1.
     """
-    from munsell_jax.colorimetry import _as_float
-
-    x = _as_float(x)
+    x = colorimetry._as_float(x)
     axes = _pixel_axes(x, axes)
     low, high = value_range
     width = (high - low) / bins
@@ -509,8 +454,8 @@ def colour_histogram_loss(
         distance of the cumulative histograms times the bin width: in the
         inputs' units, and informative even when the histograms do not
         overlap) or ``"l1"`` (total variation, half the L1 distance, in [0, 1]).
-      reduction: ``"mean"`` or ``"sum"`` over images, or ``"none"``: the
-        channel mean per image, ``[...]``.
+      reduction: ``"mean"`` (default) or ``"sum"`` over images, or ``"none"``:
+        the channel mean per image, ``[...]``.
     """
     options = dict(bins=bins, value_range=value_range, bandwidth=bandwidth, axes=axes)
     h_pred = soft_histogram(pred, **options)
@@ -528,7 +473,7 @@ def colour_histogram_loss(
 def colour_diversity_loss(
     pred: jax.Array,
     *,
-    space: str = "sRGB",
+    space: str,
     illuminant=None,
     epsilon: float = 1e-4,
     axes: tuple[int, ...] = (-3, -2),
@@ -544,13 +489,15 @@ def colour_diversity_loss(
     hundreds). Add it with a small weight: alone it is unbounded below.
 
     Args:
-      pred: ``[..., H, W, 3]`` images in ``space`` (``"sRGB"`` by default, or
-        ``"Lab"``, ``"xyY"``, ``"XYZ"``; see ``delta_e``).
+      pred: ``[..., H, W, 3]`` images in ``space``.
+      space: the inputs' space, required (``SPACES``; see ``delta_e``), e.g.
+        ``"sRGB"`` for images in [0, 1].
       illuminant: the Lab white, as in ``delta_e``.
       epsilon: keeps the logarithm finite for a flat image (its gradient there
         is 0, not NaN).
       axes: the pixel axes.
-      reduction: ``"mean"`` or ``"sum"`` over images, or ``"none"`` (``[...]``).
+      reduction: ``"mean"`` (default) or ``"sum"`` over images, or ``"none"``:
+        the loss per image, ``[...]``.
     """
     ab = _to_Lab(pred, space, illuminant)[..., 1:]
     axes = _pixel_axes(ab, axes)
@@ -578,8 +525,8 @@ def frequency_loss(
       pred: ``[..., H, W, C]`` images.
       target: same shape.
       axes: the pixel axes transformed.
-      reduction: ``"mean"`` or ``"sum"`` over images, or ``"none"``: the mean
-        over frequencies and channels per image, ``[...]``.
+      reduction: ``"mean"`` (default) or ``"sum"`` over images, or ``"none"``:
+        the mean over frequencies and channels per image, ``[...]``.
     """
     e = jnp.asarray(pred) - jnp.asarray(target)
     axes = _pixel_axes(e, axes)

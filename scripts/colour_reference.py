@@ -83,7 +83,8 @@ def main() -> None:
     import jax
 
     jax.config.update("jax_enable_x64", True)
-    from munsell_jax.evaluate import _git_commit, evaluation_sets, protocol, write_results
+    from munsell_jax.lab.evaluate import evaluation_sets, protocol, write_results
+    from munsell_jax.lab.provenance import git_commit
 
     sets = evaluation_sets()
     if args.retime:
@@ -111,7 +112,7 @@ def main() -> None:
         "architecture": f"colour-science {colour.__version__} (renotation interpolation, NumPy)",
         "parameters": None,
         "device": "cpu (one colour at a time)",
-        "git_commit": _git_commit(),
+        "git_commit": git_commit(),
     }
     for direction in [args.only] if args.only else ("to_xyY", "from_xyY"):
         metrics = {**common, "direction": direction}

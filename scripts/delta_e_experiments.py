@@ -15,8 +15,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from munsell_jax import experiments
-from munsell_jax.experiments import config_module, load_results
+from munsell_jax.lab import experiments
+from munsell_jax.lab.experiments import config_module, load_results
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "configs" / "from_xyY" / "experiments" / "delta_e.py"

@@ -6,7 +6,7 @@ For each integer value 1-9: the colours whose xyY the inverse solves exactly,
 and the exact specification minus the name in value and in chroma (mean,
 standard deviation, range). At value 9 the data's xyY lie at value 9.09 and
 on average 1.0 chroma beyond the name (up to 5.5): the reason for the
-``perturbation_exact`` sampler (``munsell_jax.data``). Prints; asserts nothing.
+``perturbation_exact`` sampler (``munsell_jax.lab.data``). Prints; asserts nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import numpy as np
 
 jax.config.update("jax_enable_x64", True)
 
-from munsell_jax.data import _all_specs, all_colours  # noqa: E402
+from munsell_jax.lab.data import _all_specs, all_colours  # noqa: E402
 
 
 def main() -> None:

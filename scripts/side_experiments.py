@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
-from munsell_jax import experiments
 from munsell_jax.encoding import GAMMAS
-from munsell_jax.experiments import config_module, load_results
+from munsell_jax.lab import experiments
+from munsell_jax.lab.experiments import config_module, load_results
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "configs" / "from_xyY" / "experiments" / "side.py"

@@ -3,7 +3,7 @@
     .venv/bin/python scripts/train_zoo.py [--direction to_xyY] [--only multi_head ...]
 
 Trains each zoo config (``configs/<direction>/<name>.py`` with a ``budget``
-argument) as ``<name>.py:cpu`` (``munsell_jax.train.with_budget``: about two
+argument) as ``<name>.py:cpu`` (``munsell_jax.lab.train.with_budget``: about two
 CPU-minutes each, 200,000 grid or forward samples) in ``runs/zoo/<direction>/<name>``
 (resuming when stopped; skipped when its row is already there), evaluates it
 by the protocol (JAX timing, no ONNX) and keeps ``metrics.json``,
@@ -24,7 +24,7 @@ RESULTS = ROOT / "results" / "zoo"
 
 def zoo_configs() -> list[Path]:
     """The config files whose ``get_config`` takes a ``budget``."""
-    from munsell_jax.experiments import config_module
+    from munsell_jax.lab.experiments import config_module
 
     found = []
     for path in sorted((ROOT / "configs").glob("*_xyY/*.py")):
@@ -34,9 +34,9 @@ def zoo_configs() -> list[Path]:
 
 
 def run(path: Path, runs: Path) -> None:
-    from munsell_jax.evaluate import evaluate_run
-    from munsell_jax.experiments import config_module
-    from munsell_jax.train import train_and_evaluate
+    from munsell_jax.lab.evaluate import evaluate_run
+    from munsell_jax.lab.experiments import config_module
+    from munsell_jax.lab.train import train_and_evaluate
 
     direction, name = path.parent.name, path.stem
     out = RESULTS / direction / name

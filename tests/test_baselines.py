@@ -1,10 +1,10 @@
-"""munsell_jax.baselines: interpolators reproduce their fitting colours and
+"""munsell_jax.lab.baselines: interpolators reproduce their fitting colours and
 Delaunay's NaN outside the hull reaches the protocol as counted rows."""
 
 import numpy as np
 import pytest
 
-from munsell_jax import baselines, evaluate
+from munsell_jax.lab import baselines, evaluate
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""munsell_jax.data: samplers with exact labels, reference sets, cache and CLI.
+"""munsell_jax.lab.data: samplers with exact labels, reference sets, cache and CLI.
 
 Each sampler runs once at a small size (module fixture ``sets``); labels are
 checked against colour-science's own forward on a random subset of rows.
@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from colour.notation.munsell import munsell_specification_to_xyY
 
-from munsell_jax import data
-from munsell_jax.cli import main
+from munsell_jax.lab import data
+from munsell_jax.lab.cli import main
 from munsell_jax.notation import to_colour_specification
 from munsell_jax.renotation import renotation_valid
 

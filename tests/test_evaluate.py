@@ -1,4 +1,4 @@
-"""munsell_jax.evaluate: the protocol scores a perfect predictor zero, a known
+"""munsell_jax.lab.evaluate: the protocol scores a perfect predictor zero, a known
 offset its hand-computed Delta-E, and counts NaN and out-of-data rows."""
 
 import json
@@ -7,7 +7,7 @@ import colour
 import numpy as np
 import pytest
 
-from munsell_jax import evaluate
+from munsell_jax.lab import evaluate
 from munsell_jax.renotation import munsell_to_xyY
 
 
@@ -89,8 +89,8 @@ def test_evaluate_a_run_writes_metrics(tmp_path, sets):
     import importlib.util
     from pathlib import Path
 
-    from munsell_jax.cli import main
-    from munsell_jax.train import train_and_evaluate
+    from munsell_jax.lab.cli import main
+    from munsell_jax.lab.train import train_and_evaluate
 
     path = Path(__file__).parents[1] / "configs" / "smoke.py"
     spec = importlib.util.spec_from_file_location("smoke_config", path)

@@ -1,4 +1,4 @@
-"""munsell_jax.export: every model kind exports to a self-contained ONNX file that
+"""munsell_jax.lab.export: every model kind exports to a self-contained ONNX file that
 matches JAX to 1e-5 of each output's range, with identical hue codes."""
 
 import os
@@ -10,9 +10,10 @@ import numpy as np
 import onnx
 import pytest
 
-from munsell_jax.cli import main
-from munsell_jax.export import export, load_model, parity
-from munsell_jax.train import train_and_evaluate
+from munsell_jax.hub import ENGINE, MODELS, load_model, shipped_models
+from munsell_jax.lab.cli import main
+from munsell_jax.lab.export import export, parity
+from munsell_jax.lab.train import train_and_evaluate
 
 KINDS = {
     "regression": ("from_xyY", "regression", {"name": "mlp", "widths": (16, 16)}),
@@ -106,9 +107,7 @@ def test_loads_in_a_fresh_process_without_jax(runs):
 
 
 def test_shipped_engine_loads_in_a_fresh_process_without_jax():
-    from munsell_jax.export import ENGINE, _resolve
-
-    _run_without_jax(_resolve(ENGINE) / "model.onnx", "specification", 4, 3)
+    _run_without_jax(MODELS / ENGINE / "model.onnx", "specification", 4, 3)
 
 
 def test_cli_and_loader_agree(runs):
@@ -126,31 +125,40 @@ def test_cli_and_loader_agree(runs):
 def test_ship_makes_a_contract_folder(runs, tmp_path):
     import json
 
-    from munsell_jax.export import ship
+    from munsell_jax.lab.ship import ship
 
-    folder = ship(runs["to_xyY"], "tiny", results=tmp_path)
-    assert folder == tmp_path / "to_xyY" / "tiny"
-    for name in ("model.onnx", "metrics.json", "config.json", "metrics.jsonl", "evaluation.npz"):
-        assert (folder / name).exists(), name
+    models, results = tmp_path / "models", tmp_path / "results"
+    folder = ship(runs["to_xyY"], "tiny", results=results, models=models)
+    assert folder == models / "to_xyY" / "tiny"
+    # The package gets inference parameters, config, graph and metrics; the
+    # record in results/ gets no weights.
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "config.json",
+        "metrics.json",
+        "model.onnx",
+        "params.npz",
+    ]
+    assert sorted(p.name for p in (results / "to_xyY" / "tiny").iterdir()) == [
+        "config.json",
+        "evaluation.npz",
+        "metrics.json",
+        "metrics.jsonl",
+    ]
     metrics = json.loads((folder / "metrics.json").read_text())
     assert metrics["onnx_ms_per_sample_batch_2734"] > 0 and metrics["real"]["n"] == 2_734
+    assert metrics["epochs"] == 1
     x = np.array([[5.0, 5.0, 10.0, 7.0]], np.float32)
     np.testing.assert_allclose(
         load_model(folder)(x), load_model(folder, backend="onnx")(x), atol=1e-5
     )
 
 
-SHIPPED = sorted(
-    p.parent.relative_to(p.parents[2]).as_posix()
-    for p in (__import__("pathlib").Path(__file__).parents[1] / "results").glob("*/*/model.onnx")
-)
+SHIPPED = list(shipped_models())
 
 
 @pytest.mark.parametrize("name", SHIPPED)
 def test_every_shipped_model_matches_jax(name):
-    from munsell_jax.export import _resolve
-
-    onnx.checker.check_model(onnx.load(_resolve(name) / "model.onnx"))
+    onnx.checker.check_model(onnx.load(MODELS / name / "model.onnx"))
     report = parity(name)
     # Float32 Cartesian models would miss this near grey (their hue, the angle of
     # two outputs, magnifies float32 rounding by 1/chroma): they ship with
@@ -168,10 +176,8 @@ def test_float64_inference_is_recorded_and_shared_by_both_backends(tmp_path):
     import json
     import shutil
 
-    from munsell_jax.export import _resolve
-
     folder = tmp_path / "model"
-    shutil.copytree(_resolve("from_xyY/mlp_base_cartesian"), folder)
+    shutil.copytree(MODELS / "from_xyY/residual_mlp_cartesian_exact5", folder)
     saved = json.loads((folder / "config.json").read_text())
     saved["inference_precision"] = "float32"
     (folder / "config.json").write_text(json.dumps(saved))
@@ -211,7 +217,7 @@ def test_float64_graph_of_a_code_aware_two_stage_model(runs, tmp_path):
 
 
 def test_exact_engine_exports_and_matches_jax(tmp_path):
-    from munsell_jax.export import ENGINE, engine_parity, export_engine
+    from munsell_jax.lab.export import engine_parity, export_engine
 
     file = export_engine(tmp_path / "exact.onnx")
     proto = onnx.load(file)

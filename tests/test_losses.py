@@ -1,5 +1,6 @@
-"""munsell_jax.losses: each loss against a value computed by hand, and the
-training loss built from them."""
+"""munsell_jax.lab.objectives: each training objective against a value computed
+by hand; the training loss built from them; and the Munsell round-trip loss of
+munsell_jax.losses (values and gradients through the exact engine)."""
 
 import math
 
@@ -12,38 +13,39 @@ import pytest
 from flax import nnx
 
 from munsell_jax import losses
-from munsell_jax.train import Trainable, make_loss_fn
+from munsell_jax.lab import objectives
+from munsell_jax.lab.train import Trainable, make_loss_fn
 
 
 def test_elementwise_losses_by_hand():
     e = jnp.asarray([0.02, -0.005], jnp.float32)
-    np.testing.assert_allclose(losses.elementwise_loss(e, kind="mse"), [4e-4, 2.5e-5], rtol=1e-6)
-    np.testing.assert_allclose(losses.elementwise_loss(e, kind="mae"), [0.02, 0.005], rtol=1e-6)
+    np.testing.assert_allclose(objectives.elementwise_loss(e, kind="mse"), [4e-4, 2.5e-5], rtol=1e-6)
+    np.testing.assert_allclose(objectives.elementwise_loss(e, kind="mae"), [0.02, 0.005], rtol=1e-6)
     huber = [0.01 * (0.02 - 0.005), 0.5 * 0.005**2]
-    np.testing.assert_allclose(losses.elementwise_loss(e, kind="huber"), huber, rtol=1e-5)
+    np.testing.assert_allclose(objectives.elementwise_loss(e, kind="huber"), huber, rtol=1e-5)
     precision = [
         4e-4 + 0.5 * 0.02 + 0.3 * math.log(3.0) + 0.5 * huber[0],
         2.5e-5 + 0.5 * 0.005 + 0.3 * math.log(1.5) + 0.5 * huber[1],
     ]
-    np.testing.assert_allclose(losses.elementwise_loss(e, kind="precision"), precision, rtol=1e-5)
+    np.testing.assert_allclose(objectives.elementwise_loss(e, kind="precision"), precision, rtol=1e-5)
     with pytest.raises(ValueError, match="unknown loss kind"):
-        losses.elementwise_loss(e, kind="l4")
+        objectives.elementwise_loss(e, kind="l4")
 
 
 def test_precision_loss_has_finite_gradients_at_zero():
-    grad = jax.grad(lambda e: losses.elementwise_loss(e, kind="precision").sum())
+    grad = jax.grad(lambda e: objectives.elementwise_loss(e, kind="precision").sum())
     assert np.isfinite(np.asarray(grad(jnp.zeros(3)))).all()
 
 
 def test_circular_hue_wraps_within_a_family():
     pred = jnp.asarray([[0.98, 0.5], [0.02, 0.5]])
     target = jnp.asarray([[0.03, 0.5], [0.99, 0.5]])
-    plain = losses.regression_errors(pred, target, hue_output=0)
-    circular = losses.regression_errors(pred, target, hue_output=0, circular_hue=True)
+    plain = objectives.regression_errors(pred, target, hue_output=0)
+    circular = objectives.regression_errors(pred, target, hue_output=0, circular_hue=True)
     np.testing.assert_allclose(plain[:, 0], [0.95, -0.97], atol=1e-7)
     np.testing.assert_allclose(circular[:, 0], [-0.05, 0.03], atol=1e-7)
     with pytest.raises(ValueError, match="hue output"):
-        losses.regression_errors(pred, target, circular_hue=True)
+        objectives.regression_errors(pred, target, circular_hue=True)
 
 
 def test_boundary_weights_and_gamut_penalty():
@@ -57,25 +59,25 @@ def test_boundary_weights_and_gamut_penalty():
             [0.0, 8.0, 0.0, 0.0],  # grey
         ]
     )
-    np.testing.assert_array_equal(losses.boundary_weights(spec), [3, 3, 1, 1, 1, 1])
+    np.testing.assert_array_equal(objectives.boundary_weights(spec), [3, 3, 1, 1, 1, 1])
     np.testing.assert_array_equal(
-        losses.boundary_weights(jnp.asarray(spec), factor=2.0)[:2], [2, 2]
+        objectives.boundary_weights(jnp.asarray(spec), factor=2.0)[:2], [2, 2]
     )
     chroma = jnp.asarray([0.5, 0.3, 0.9])
     bound = jnp.asarray([0.4, 0.4, jnp.nan])
-    np.testing.assert_allclose(losses.gamut_penalty(chroma, bound), [0.01, 0.0, 0.0], atol=1e-7)
+    np.testing.assert_allclose(objectives.gamut_penalty(chroma, bound), [0.01, 0.0, 0.0], atol=1e-7)
 
 
 def test_code_cross_entropy_leaves_greys_out():
     logits = jnp.asarray([[2.0, 0.0, 0.0], [0.0, 0.0, 0.0], [9.0, 9.0, 9.0]])
     labels = jnp.asarray([0, 2, -1])
     expected = np.mean(optax.softmax_cross_entropy_with_integer_labels(logits[:2], labels[:2]))
-    np.testing.assert_allclose(losses.code_cross_entropy(logits, labels), expected, rtol=1e-6)
-    assert float(losses.code_cross_entropy(logits, jnp.asarray([-1, -1, -1]))) == 0.0
+    np.testing.assert_allclose(objectives.code_cross_entropy(logits, labels), expected, rtol=1e-6)
+    assert float(objectives.code_cross_entropy(logits, jnp.asarray([-1, -1, -1]))) == 0.0
 
 
 def test_uncertainty_weighting_starts_as_a_sum_and_learns():
-    weighting = losses.UncertaintyWeighting(2)
+    weighting = objectives.UncertaintyWeighting(2)
     terms = jnp.asarray([0.5, 2.0])
     np.testing.assert_allclose(weighting(terms), 2.5)
     grads = nnx.grad(lambda w: w(terms))(weighting)
@@ -191,11 +193,11 @@ def test_best_approximator_is_within_1e4_of_the_engine():
     # Issue 8's target: MAE at most 1e-4 in each of x, y, Y, on the REAL
     # colours and on random valid specifications (the committed figures:
     # 9.6e-5, 9.6e-5, 1.2e-8 and 8.2e-5, 8.2e-5, 2.7e-8).
-    from munsell_jax.evaluate import evaluation_sets
-    from munsell_jax.export import approximator
+    from munsell_jax.hub import approximator
+    from munsell_jax.lab.evaluate import evaluation_sets
     from munsell_jax.renotation import munsell_to_xyY
 
-    forward = jax.jit(approximator("to_xyY/lattice_mlp_refine5"))
+    forward = jax.jit(approximator("to_xyY/lattice_mlp_exact"))
     for name, colours in evaluation_sets().items():
         predicted = np.asarray(forward(jnp.asarray(colours.specification, jnp.float32)))
         exact = np.asarray(munsell_to_xyY(jnp.asarray(colours.specification, jnp.float64)))
@@ -204,16 +206,16 @@ def test_best_approximator_is_within_1e4_of_the_engine():
 
 
 def test_round_trip_through_a_named_approximator():
-    from munsell_jax.export import approximator
+    from munsell_jax.hub import approximator
     from munsell_jax.renotation import munsell_to_xyY
 
     # The Lattice MLP as the round trip's forward: close to the engine, finite gradients.
-    forward = approximator("to_xyY/lattice_mlp_refine5")
+    forward = approximator("to_xyY/lattice_mlp_exact")
     spec = np.array([[5.0, 5.0, 10.0, 7.0], [2.5, 3.0, 4.0, 3.0], [7.5, 8.0, 6.0, 9.0]])
     xyY = np.asarray(munsell_to_xyY(spec))
     np.testing.assert_allclose(forward(jnp.asarray(spec, jnp.float32)), xyY, atol=2e-3)
     config = _config(delta_e_weight=1.0, forward="approximator")
-    config.loss.approximator = "to_xyY/lattice_mlp_refine5"
+    config.loss.approximator = "to_xyY/lattice_mlp_exact"
     pred = np.array([0.5, 0.5, 0.2, 0.7])  # 5R 5/10
     batch = list(_batch(np.array([pred])))
     batch[0] = jnp.asarray(xyY[:1], jnp.float32)

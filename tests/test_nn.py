@@ -3,7 +3,7 @@
 import pytest
 from flax import nnx
 
-from munsell_jax.cli import main
+from munsell_jax.lab.cli import main
 from munsell_jax.nn import ARCHITECTURES, get_model
 
 

@@ -1,10 +1,10 @@
-"""munsell_jax.report: tables and HTML regenerated from metrics files."""
+"""munsell_jax.lab.report: tables and HTML regenerated from metrics files."""
 
 import json
 
 import numpy as np
 
-from munsell_jax.cli import main
+from munsell_jax.lab.cli import main
 
 
 def _metrics(name, direction, mean, **extra):
@@ -40,7 +40,7 @@ def _metrics(name, direction, mean, **extra):
 
 
 def test_report_from_metrics(tmp_path):
-    from munsell_jax.evaluate import evaluation_sets
+    from munsell_jax.lab.evaluate import evaluation_sets
 
     real = evaluation_sets()["real"]
     for direction in ("from_xyY", "to_xyY"):

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from flax import nnx
 
-from munsell_jax.cli import _load_config
-from munsell_jax.representations import autoencoder, create, interventions, refiner, run
+from munsell_jax.lab.configs import load_config
+from munsell_jax.projects.representations import autoencoder, create, interventions, refiner, run
 
 CONFIGS = Path(__file__).resolve().parents[1] / "configs" / "representations"
 
@@ -27,7 +27,7 @@ def _jit(fun, **kwargs):
 
 
 def _tiny(name: str):
-    config = _load_config(str(CONFIGS / f"{name}.py"), [])
+    config = load_config(str(CONFIGS / f"{name}.py"), [])
     config.fast_compile = True  # compiling dominates a tiny run
     return config
 
@@ -37,7 +37,7 @@ def _check_outputs(workdir: Path, files: tuple[str, ...]) -> dict:
         assert (workdir / name).stat().st_size > 0, name
     metrics = json.loads((workdir / "metrics.json").read_text())
     assert metrics["provenance"]["seed"] == 0
-    assert "python -m munsell_jax.representations" in (workdir / "README.md").read_text()
+    assert "python -m munsell_jax.projects.representations" in (workdir / "README.md").read_text()
     return metrics
 
 

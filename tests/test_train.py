@@ -1,4 +1,4 @@
-"""munsell_jax.train: the smoke config trains, the loss falls, a stopped run resumes exactly."""
+"""munsell_jax.lab.train: the smoke config trains, the loss falls, a stopped run resumes exactly."""
 
 import json
 from pathlib import Path
@@ -8,8 +8,8 @@ import numpy as np
 import orbax.checkpoint as ocp
 import pytest
 
-from munsell_jax.cli import main
-from munsell_jax.train import train_and_evaluate
+from munsell_jax.lab.cli import main
+from munsell_jax.lab.train import train_and_evaluate
 
 
 def _smoke(data_dir, **opt):
@@ -108,7 +108,7 @@ def test_two_devices_give_the_same_loss_curve(tmp_path, data_dir):
         "jax.config.update('jax_enable_x64', True)\n"
         "sys.path.insert(0, sys.argv[1])\n"
         "from test_train import _smoke\n"
-        "from munsell_jax.train import train_and_evaluate\n"
+        "from munsell_jax.lab.train import train_and_evaluate\n"
         "assert jax.local_device_count() == int(sys.argv[4])\n"
         "print(json.dumps(train_and_evaluate(_smoke(sys.argv[2], epochs=2), sys.argv[3])))\n"
     )
@@ -150,7 +150,7 @@ def test_sigkilled_run_resumes_to_the_same_parameters(tmp_path, data_dir):
         "jax.config.update('jax_enable_x64', True)\n"
         "sys.path.insert(0, sys.argv[1] + '/tests')\n"
         "from test_train import _smoke\n"
-        "from munsell_jax.train import train_and_evaluate\n"
+        "from munsell_jax.lab.train import train_and_evaluate\n"
         "train_and_evaluate(_smoke(sys.argv[2], epochs=30), sys.argv[3])\n"
     )
 
@@ -207,7 +207,7 @@ def test_two_stage_trains_its_base_first_then_freezes_it(tmp_path, data_dir):
     import ml_collections
     from flax import nnx
 
-    from munsell_jax.train import load_model
+    from munsell_jax.lab.train import load_run
 
     config = _smoke(data_dir, epochs=2, stage_epochs=(2,))
     config.model = ml_collections.ConfigDict(
@@ -219,8 +219,8 @@ def test_two_stage_trains_its_base_first_then_freezes_it(tmp_path, data_dir):
     )
     train_and_evaluate(config, tmp_path)
     assert len((tmp_path / "base" / "metrics.jsonl").read_text().splitlines()) == 2
-    base, _ = load_model(tmp_path / "base")
-    model, _ = load_model(tmp_path, which="latest")
+    base, _ = load_run(tmp_path / "base")
+    model, _ = load_run(tmp_path, which="latest")
     for x, y in zip(
         _leaves(nnx.state(base, nnx.Param)),
         _leaves(nnx.state(model.base, nnx.Param)),
@@ -246,7 +246,7 @@ def test_classification_with_every_loss_option_ema_and_warmup_cosine(tmp_path, d
     from flax import nnx
 
     from munsell_jax.encoding import decode
-    from munsell_jax.train import load_model
+    from munsell_jax.lab.train import load_run
 
     config = _smoke(data_dir, epochs=1, schedule="warmup_cosine", warmup_epochs=1, ema_decay=0.9)
     config.encoding = "classification"
@@ -264,7 +264,7 @@ def test_classification_with_every_loss_option_ema_and_warmup_cosine(tmp_path, d
     config.opt.epochs = 2  # resume with the EMA and the loss weighting in the checkpoint
     metrics = train_and_evaluate(config, tmp_path)
     assert metrics["epoch"] == 2 and np.isfinite(metrics["val_loss"])
-    model, loaded = load_model(tmp_path, which="latest")
+    model, loaded = load_run(tmp_path, which="latest")
     assert loaded.encoding == "classification"
     raw_model = _model_params(tmp_path)
     ema = _leaves(nnx.state(model, nnx.Param))
@@ -276,7 +276,7 @@ def test_classification_with_every_loss_option_ema_and_warmup_cosine(tmp_path, d
 def test_batchnorm_model_trains_and_predicts_in_eval_mode(tmp_path, data_dir):
     import ml_collections
 
-    from munsell_jax.train import load_model
+    from munsell_jax.lab.train import load_run
 
     config = _smoke(data_dir, epochs=1)
     config.direction = "to_xyY"
@@ -284,7 +284,7 @@ def test_batchnorm_model_trains_and_predicts_in_eval_mode(tmp_path, data_dir):
         {"name": "multi_resnet", "widths": (16, 16), "norm": "batch"}
     )
     assert np.isfinite(train_and_evaluate(config, tmp_path)["val_loss"])
-    model, _ = load_model(tmp_path)
+    model, _ = load_run(tmp_path)
     x = np.linspace(0.1, 0.9, 16, dtype=np.float32).reshape(4, 4)
     np.testing.assert_allclose(model(x)[:1], model(x[:1]), rtol=1e-5)  # running statistics
 
@@ -334,14 +334,14 @@ def test_delta_e_round_trip_training_through_the_exact_engine(tmp_path, data_dir
 def test_fine_tuning_starts_from_another_run(tmp_path, data_dir):
     from flax import nnx
 
-    from munsell_jax.train import load_model
+    from munsell_jax.lab.train import load_run
 
     train_and_evaluate(_smoke(data_dir, epochs=1), tmp_path / "start")
     config = _smoke(data_dir, epochs=1, learning_rate=0.0)
     config.init_from = str(tmp_path / "start")
     train_and_evaluate(config, tmp_path / "tuned")
-    start, _ = load_model(tmp_path / "start")
-    tuned, _ = load_model(tmp_path / "tuned")
+    start, _ = load_run(tmp_path / "start")
+    tuned, _ = load_run(tmp_path / "tuned")
     for x, y in zip(
         _leaves(nnx.state(start, nnx.Param)), _leaves(nnx.state(tuned, nnx.Param)), strict=True
     ):
@@ -352,7 +352,7 @@ def test_zoo_configs_have_a_cpu_budget():
     import importlib.util
     import inspect
 
-    from munsell_jax.train import CPU_BUDGET_SIZE, _base_config, with_budget
+    from munsell_jax.lab.train import CPU_BUDGET_SIZE, _base_config, with_budget
 
     budgeted = 0
     for path in sorted((Path(__file__).parents[1] / "configs").glob("*_xyY/*.py")):
@@ -376,7 +376,7 @@ def test_zoo_configs_have_a_cpu_budget():
 
 
 def test_experiment_configs_build_every_variant(tmp_path):
-    from munsell_jax.experiments import config_module, load_results, run_variant
+    from munsell_jax.lab.experiments import config_module, load_results, run_variant
 
     root = Path(__file__).parents[1] / "configs" / "from_xyY" / "experiments"
     for name in ("delta_e.py", "side.py"):

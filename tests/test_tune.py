@@ -1,11 +1,11 @@
-"""munsell_jax.tune: an Optuna study on validation Delta-E that resumes where it stopped."""
+"""munsell_jax.lab.tune: an Optuna study on validation Delta-E that resumes where it stopped."""
 
 import json
 from pathlib import Path
 
 import optuna
 
-from munsell_jax.cli import main
+from munsell_jax.lab.cli import main
 
 
 def test_tune_runs_and_resumes(tmp_path):
@@ -36,10 +36,10 @@ def test_tune_runs_and_resumes(tmp_path):
 def test_a_killed_trial_is_resumed_in_its_folder(tmp_path):
     """A trial left "running" (its process killed) is queued again with its own
     parameters and folder, where training resumes from its checkpoint."""
-    from munsell_jax.cli import _load_config
-    from munsell_jax.tune import tune
+    from munsell_jax.lab.configs import load_config
+    from munsell_jax.lab.tune import tune
 
-    config = _load_config(
+    config = load_config(
         str(Path(__file__).parents[1] / "configs" / "smoke.py"),
         [f"--config.data.data_dir={tmp_path / 'data'}", "--config.data.size=1024"],
     )

@@ -44,7 +44,7 @@ against 0.022): a worse trade, not shipped.
     munsell-jax evaluate runs/from_xyY/mlp_base_hue_angle_exact2
 """
 
-from munsell_jax.train import default_config
+from munsell_jax.lab.train import default_config
 
 
 def get_config(encoding: str = "regression"):

@@ -10,7 +10,7 @@ CPU budget (``:cpu``, about two CPU-minutes): 2 epochs, 200,000
 samples; its row is in results/zoo (``python scripts/train_zoo.py``).
 """
 
-from munsell_jax.train import default_config, with_budget
+from munsell_jax.lab.train import default_config, with_budget
 
 
 def get_config(budget: str = "full"):

@@ -18,7 +18,7 @@ CIEDE2000 0.23 on grid validation rows scores 0.40 on REAL: see the README);
 residual_mlp_cartesian_finetune.py trains there.
 """
 
-from munsell_jax.train import default_config
+from munsell_jax.lab.train import default_config
 
 
 def get_config():

@@ -25,7 +25,7 @@ residual_mlp_cartesian_mix.py trains on the lattice and the grid together.
 (10 epochs reached 0.252.)
 """
 
-from munsell_jax.train import default_config
+from munsell_jax.lab.train import default_config
 
 
 def get_config():

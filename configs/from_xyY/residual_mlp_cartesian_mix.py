@@ -17,7 +17,7 @@ hue-family errors; generalisation 0.396 (the pre-trained model: 0.433 and
 0.404; the lattice-only fine-tune: 0.224 and 0.500).
 """
 
-from munsell_jax.train import default_config
+from munsell_jax.lab.train import default_config
 
 
 def get_config():

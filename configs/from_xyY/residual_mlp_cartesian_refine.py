@@ -65,7 +65,7 @@ stages by ``munsell-jax evaluate runs/from_xyY/residual_mlp_cartesian_exactN``):
 
 from pathlib import Path
 
-from munsell_jax.experiments import config_module
+from munsell_jax.lab.experiments import config_module
 
 # stage: (the run it continues, sampler, samples, data seed, learning rate, epochs)
 STAGES = {

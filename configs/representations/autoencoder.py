@@ -1,6 +1,6 @@
 """Colour autoencoders: RGB -> 2-D latent -> RGB, with MSE, MSE + hue triplets, CIEDE2000.
 
-    .venv/bin/python -m munsell_jax.representations configs/representations/autoencoder.py
+    python -m munsell_jax.projects.representations configs/representations/autoencoder.py
 
 Writes results/representations/autoencoder/ (latent.gif, latent_final.png,
 error_by_hsv.png, metrics.json, README.md). Reached (seed 0, 47 s on the 2-core
@@ -15,7 +15,7 @@ import ml_collections
 
 def get_config() -> ml_collections.ConfigDict:
     config = ml_collections.ConfigDict()
-    config.experiment = "autoencoder"  # a module of munsell_jax.representations
+    config.experiment = "autoencoder"  # a module of munsell_jax.projects.representations
     config.workdir = "results/representations/autoencoder"
     config.seed = 0
     config.fast_compile = False  # XLA optimisation level 0 for training steps (tests)

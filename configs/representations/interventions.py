@@ -1,6 +1,6 @@
 """Latent regularisers and red-direction interventions on a 4-D colour autoencoder.
 
-    .venv/bin/python -m munsell_jax.representations configs/representations/interventions.py
+    python -m munsell_jax.projects.representations configs/representations/interventions.py
 
 Writes results/representations/interventions/ (loss_by_hue.png,
 latent_sphere.png, hue_strips.png, metrics.json, README.md). Reached (seed 0,
@@ -17,7 +17,7 @@ import ml_collections
 
 def get_config() -> ml_collections.ConfigDict:
     config = ml_collections.ConfigDict()
-    config.experiment = "interventions"  # a module of munsell_jax.representations
+    config.experiment = "interventions"  # a module of munsell_jax.projects.representations
     config.workdir = "results/representations/interventions"
     config.seed = 0
     config.fast_compile = False  # XLA optimisation level 0 for training steps (tests)

@@ -1,6 +1,6 @@
 """Image colour refiner: restore the saturation of desaturated skimage.data photographs.
 
-    .venv/bin/python -m munsell_jax.representations configs/representations/refiner.py
+    python -m munsell_jax.projects.representations configs/representations/refiner.py
 
 Writes results/representations/refiner/ (before_after.png, tone_curves.png,
 training.png, metrics.json, README.md). Reached (seed 0, 224 s on the 2-core
@@ -15,7 +15,7 @@ import ml_collections
 
 def get_config() -> ml_collections.ConfigDict:
     config = ml_collections.ConfigDict()
-    config.experiment = "refiner"  # a module of munsell_jax.representations
+    config.experiment = "refiner"  # a module of munsell_jax.projects.representations
     config.workdir = "results/representations/refiner"
     config.seed = 0
     config.fast_compile = False  # XLA optimisation level 0 for training steps (tests)

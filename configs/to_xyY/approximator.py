@@ -25,7 +25,7 @@ piecewise interpolation has its kinks, which a smooth MLP rounds off: hence
 REAL errors above the generalisation set's.
 """
 
-from munsell_jax.train import default_config
+from munsell_jax.lab.train import default_config
 
 
 def get_config():

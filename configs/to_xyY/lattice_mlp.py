@@ -29,7 +29,7 @@ specifications almost never reach (hence the jittered ALL colours, the
 readout and the exact Y here).
 """
 
-from munsell_jax.train import default_config
+from munsell_jax.lab.train import default_config
 
 
 def get_config(arg: str = "30"):

@@ -51,7 +51,7 @@ training here.
 
 from pathlib import Path
 
-from munsell_jax.experiments import config_module
+from munsell_jax.lab.experiments import config_module
 
 STAGES = {
     "1": ("results/to_xyY/lattice_mlp", 1, 3e-4, 20),

@@ -14,7 +14,7 @@ generalisation 0.167; 31 us/sample in onnxruntime. The lattice fine-tune is
 residual_mlp_finetune.py.
 """
 
-from munsell_jax.train import default_config
+from munsell_jax.lab.train import default_config
 
 
 def get_config():

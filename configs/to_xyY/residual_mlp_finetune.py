@@ -20,7 +20,7 @@ MAE 7.6e-4, 8.2e-4, 1.1e-4), generalisation 0.168; 12 us/sample in
 onnxruntime. Short of the 0.10 target.
 """
 
-from munsell_jax.train import default_config
+from munsell_jax.lab.train import default_config
 
 
 def get_config():

@@ -17,7 +17,7 @@ than the first fine-tune (0.179 / 0.168), still short of the 0.10 target.
 
 from pathlib import Path
 
-from munsell_jax.experiments import config_module
+from munsell_jax.lab.experiments import config_module
 
 
 def get_config():

@@ -8,7 +8,7 @@ Reached (results/to_xyY/simple_mlp): mean CIEDE2000 0.637 on REAL, 200 epochs, 6
 2-core CPU, 3.7 us/sample in onnxruntime.
 """
 
-from munsell_jax.train import default_config
+from munsell_jax.lab.train import default_config
 
 
 def get_config():

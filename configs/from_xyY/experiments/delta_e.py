@@ -19,7 +19,7 @@ epochs of the grid data at the learning rate the issue asks to be stable,
 results/experiments/delta_e/README.md.
 """
 
-from munsell_jax.train import default_config
+from munsell_jax.lab.train import default_config
 
 VARIANTS = (
     "mse",

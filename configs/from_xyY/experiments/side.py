@@ -26,7 +26,7 @@ xyY inputs, the grid sampler, MSE):
 """
 
 from munsell_jax.encoding import GAMMAS
-from munsell_jax.train import default_config
+from munsell_jax.lab.train import default_config
 
 BASE = "runs/experiments/side/base"  # the fine-tuning variants start here
 GAMMA_VARIANTS = tuple(f"gamma{g}_seed{s}" for g in GAMMAS for s in range(3))

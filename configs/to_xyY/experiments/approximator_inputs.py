@@ -23,7 +23,7 @@ smoothly, gets worse; generalisation Delta-E 10% worse). The shipped
 approximator keeps ``harmonic``.
 """
 
-from munsell_jax.train import default_config
+from munsell_jax.lab.train import default_config
 
 
 def get_config(arg="lattice:25"):

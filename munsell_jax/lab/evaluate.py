@@ -1,0 +1,279 @@
+"""The evaluation protocol (../shared/DESIGN.md): one function, used for every model,
+baseline and colour-science, so their numbers sit in one table.
+
+- ``from_xyY`` (xyY -> Munsell): predict a specification for each colour's xyY,
+  convert it back with the *exact* forward engine, and take CIEDE2000 against
+  the input (Lab under illuminant C). A prediction outside the renotation data
+  (value below 1 for a chromatic colour, chroma beyond the data) is counted in
+  ``n_outside`` and projected into the data before the round trip (value
+  clipped to [1, 10], chroma to the maximum there), so it still gets a
+  Delta-E; a prediction with NaN gets none and is counted in ``n_nan``.
+  Statistics are over the rows with a Delta-E; nothing is dropped silently.
+  Hue-code accuracy, hue/value/chroma MAE and hue-family errors are taken
+  against the exact inverse's specification, on the rows where it is exact.
+- ``to_xyY`` (Munsell -> xyY): predict xyY for each colour's specification and
+  take CIEDE2000 against the exact forward's xyY.
+
+Two sets: ``real`` (the 2,734 REAL renotation colours) and ``generalisation``
+(2,734 random valid specifications over the renotation solid, seed fixed,
+none of them REAL colours).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import NamedTuple
+
+import jax
+import numpy as np
+
+from munsell_jax.colorimetry import delta_E_CIE2000, xyY_to_Lab
+from munsell_jax.encoding import astm_hue
+from munsell_jax.lab.provenance import git_commit
+from munsell_jax.lab.timing import time_jax
+from munsell_jax.renotation import maximum_chroma, munsell_to_xyY, renotation_valid
+
+__all__ = [
+    "EvaluationSet",
+    "evaluate",
+    "evaluate_run",
+    "evaluation_sets",
+    "project_into_data",
+    "protocol",
+    "write_results",
+]
+
+GENERALISATION_SEED = 20_261_123
+GENERALISATION_SIZE = 2_734
+
+
+class EvaluationSet(NamedTuple):
+    """Colours to evaluate on.
+
+    Attributes:
+      name: ``"real"`` or ``"generalisation"``.
+      xyY: ``[N, 3]`` the colours (the from_xyY input, the to_xyY target).
+      specification: ``[N, 4]`` their exact specifications (the inverse's
+        answer): the to_xyY input and the from_xyY answer.
+      ok: ``[N]`` whether ``specification`` is exact for ``xyY`` (False for the 6
+        REAL colours beyond the data: left out of the specification metrics of
+        from_xyY; for to_xyY the target is the forward of ``specification``,
+        so every row counts).
+    """
+
+    name: str
+    xyY: np.ndarray
+    specification: np.ndarray
+    ok: np.ndarray
+
+
+@functools.cache
+def evaluation_sets() -> dict[str, EvaluationSet]:
+    """The REAL colours and the fixed generalisation set (needs x64; cached)."""
+    from munsell_jax.lab import data
+    from munsell_jax.notation import parse_munsell_array
+
+    real = data.real_colours()
+    # The exact inverse's specification of each REAL colour. It is not the
+    # colour's name: REAL's Y is rounded, so "10RP 1/2" solves to value 1.022.
+    sets = {"real": EvaluationSet("real", real.xyY, real.specification, real.ok)}
+    spec = parse_munsell_array(real.names)
+    generated = data.forward(jax.random.key(GENERALISATION_SEED), GENERALISATION_SIZE + 100)
+    lattice = {tuple(row) for row in np.round(spec, 6)}
+    keep = np.array([tuple(row) not in lattice for row in np.round(generated.specification, 6)])
+    xyY = generated.xyY[keep][:GENERALISATION_SIZE]
+    spec = generated.specification[keep][:GENERALISATION_SIZE]
+    sets["generalisation"] = EvaluationSet("generalisation", xyY, spec, np.ones(len(xyY), bool))
+    return sets
+
+
+def project_into_data(spec: np.ndarray) -> np.ndarray:
+    """Specifications ``[N, 4]`` moved into the renotation data: chromatic value
+    clipped to [1, 10], chroma to the data's maximum at that hue and value.
+    Greys and rows already inside are returned unchanged; NaN stays NaN."""
+    spec = np.array(spec, np.float64)
+    chromatic = spec[:, 2] > 0
+    spec[chromatic, 1] = np.clip(spec[chromatic, 1], 1.0, 10.0)
+    spec[:, 1] = np.clip(spec[:, 1], 0.0, 10.0)
+    cmax = np.asarray(maximum_chroma(spec[:, [0, 1, 3]]))
+    over = chromatic & np.isfinite(cmax) & (spec[:, 2] > cmax)
+    spec[over, 2] = cmax[over]
+    now_grey = spec[:, 2] == 0
+    spec[now_grey] = np.stack(
+        [0 * spec[now_grey, 1], spec[now_grey, 1], 0 * spec[now_grey, 1], 0 * spec[now_grey, 1]], -1
+    )
+    return spec
+
+
+def _stats(delta_e: np.ndarray) -> dict:
+    finite = delta_e[np.isfinite(delta_e)]
+    if not len(finite):
+        return dict(delta_e_mean=None, delta_e_median=None, delta_e_p95=None, delta_e_max=None)
+    return dict(
+        delta_e_mean=float(np.mean(finite)),
+        delta_e_median=float(np.median(finite)),
+        delta_e_p95=float(np.percentile(finite, 95)),
+        delta_e_max=float(np.max(finite)),
+    )
+
+
+def _delta_e(xyY_1: np.ndarray, xyY_2: np.ndarray) -> np.ndarray:
+    return np.asarray(delta_E_CIE2000(xyY_to_Lab(xyY_1), xyY_to_Lab(xyY_2)))
+
+
+def protocol(direction: str, prediction: np.ndarray, colours: EvaluationSet) -> tuple[dict, dict]:
+    """Score predictions for ``colours`` by the protocol.
+
+    Args:
+      direction: ``"from_xyY"`` (``prediction`` are specifications ``[N, 4]``
+        for ``colours.xyY``) or ``"to_xyY"`` (xyY ``[N, 3]`` for
+        ``colours.specification``).
+      prediction: the predictor's raw output, NaN where it gave none.
+      colours: an ``EvaluationSet``.
+
+    Returns:
+      ``(metrics, rows)``: a dict of scalars (see the module docstring) and a
+      dict of per-row arrays (``delta_e`` and, for from_xyY, the predicted and
+      the projected specification) for plots.
+    """
+    prediction = np.asarray(prediction, np.float64)
+    n = len(colours.xyY)
+    if prediction.shape[0] != n:
+        raise ValueError(f"{prediction.shape[0]} predictions for {n} colours")
+    has = np.isfinite(prediction).all(axis=1)
+    if direction == "to_xyY":
+        target = np.asarray(munsell_to_xyY(colours.specification))
+        delta_e = np.where(has, _delta_e(target, np.where(has[:, None], prediction, 0.5)), np.nan)
+        mae = (
+            np.nanmean(np.abs(prediction[has] - target[has]), axis=0) if has.any() else [np.nan] * 3
+        )
+        metrics = dict(
+            n=n,
+            n_nan=int(np.sum(~has)),
+            **_stats(delta_e),
+            x_mae=float(mae[0]),
+            y_mae=float(mae[1]),
+            Y_mae=float(mae[2]),
+        )
+        return metrics, {"delta_e": delta_e, "prediction": prediction}
+    if direction != "from_xyY":
+        raise ValueError(f"direction must be 'from_xyY' or 'to_xyY', not {direction!r}")
+
+    inside = has & np.asarray(renotation_valid(np.where(has[:, None], prediction, 0.0)))
+    projected = np.where(
+        inside[:, None], prediction, project_into_data(np.where(has[:, None], prediction, np.nan))
+    )
+    xyY = np.asarray(munsell_to_xyY(np.where(has[:, None], projected, 0.0)))
+    delta_e = np.where(has, _delta_e(colours.xyY, xyY), np.nan)
+
+    truth = colours.specification
+    rows = colours.ok & has & (truth[:, 2] > 0)
+    p, t = prediction[rows], truth[rows]
+    hue_diff = np.abs(
+        np.mod(astm_hue(p[:, 0], p[:, 3]) - astm_hue(t[:, 0], t[:, 3]) + 50, 100) - 50
+    )
+    metrics = dict(
+        n=n,
+        n_nan=int(np.sum(~has)),
+        n_outside=int(np.sum(has & ~inside)),
+        **_stats(delta_e),
+        code_accuracy=float(np.mean(p[:, 3] == t[:, 3])) if len(p) else None,
+        hue_family_errors=int(np.sum(hue_diff >= 2.5)),
+        hue_mae=float(np.mean(hue_diff)) if len(p) else None,
+        value_mae=float(np.mean(np.abs(p[:, 1] - t[:, 1]))) if len(p) else None,
+        chroma_mae=float(np.mean(np.abs(p[:, 2] - t[:, 2]))) if len(p) else None,
+    )
+    return metrics, {"delta_e": delta_e, "prediction": prediction, "projected": projected}
+
+
+def evaluate(
+    direction: str,
+    predict: Callable[[np.ndarray], np.ndarray],
+    *,
+    timing: bool = True,
+) -> tuple[dict, dict]:
+    """The protocol on both evaluation sets, with timings of ``predict``.
+
+    ``predict`` maps raw inputs (xyY ``[N, 3]``, or specifications ``[N, 4]``)
+    to raw outputs. Returns ``(metrics, rows)``: ``metrics[set]`` per set plus
+    ``ms_per_sample_batch_2734`` and ``ms_per_sample_batch_1`` (best of 5 after
+    warm-up; with ``timing``), and ``rows[set]`` per-row arrays.
+    """
+    metrics: dict = {}
+    rows: dict = {}
+    for name, colours in evaluation_sets().items():
+        inputs = colours.xyY if direction == "from_xyY" else colours.specification
+        metrics[name], rows[name] = protocol(direction, np.asarray(predict(inputs)), colours)
+    if timing:
+        inputs = evaluation_sets()["real"]
+        inputs = inputs.xyY if direction == "from_xyY" else inputs.specification
+        metrics["ms_per_sample_batch_2734"] = 1e3 * time_jax(predict, inputs)
+        metrics["ms_per_sample_batch_1"] = 1e3 * time_jax(predict, inputs[:1], repeats=20)
+    return metrics, rows
+
+
+def write_results(folder: str | Path, metrics: dict, rows: dict) -> None:
+    """``folder/metrics.json`` and ``folder/evaluation.npz`` (``rows[set][name]``
+    saved as ``<set>_<name>``, float32): what ``munsell-jax report`` reads."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+    np.savez_compressed(
+        folder / "evaluation.npz",
+        **{f"{s}_{k}": np.asarray(v, np.float32) for s, r in rows.items() for k, v in r.items()},
+    )
+
+
+def evaluate_run(
+    path: str | Path,
+    *,
+    timing: bool = True,
+    log: str | Path | None = None,
+    out: str | Path | None = None,
+) -> dict:
+    """Evaluate a run directory, a model folder or a shipped model; write
+    ``metrics.json`` and ``evaluation.npz`` (per-row Delta-E and predictions)
+    to ``out`` (default: beside it). ``log`` is the training log
+    (``metrics.jsonl``, default the folder's own) its epochs and time come from."""
+    from munsell_jax.hub import model_folder, predictor
+    from munsell_jax.lab.train import load_run
+    from munsell_jax.nn import count_parameters
+
+    path = model_folder(path)
+    model, config = load_run(path)
+    metrics, rows = evaluate(config.direction, predictor(model, config), timing=timing)
+    if timing and (path / "model.onnx").exists():
+        from munsell_jax.hub import load_model
+
+        run = load_model(path, backend="onnx")
+        real = evaluation_sets()["real"]
+        inputs = (real.xyY if config.direction == "from_xyY" else real.specification).astype(
+            np.float32
+        )
+        metrics["onnx_ms_per_sample_batch_2734"] = 1e3 * time_jax(run, inputs)
+        metrics["onnx_ms_per_sample_batch_1"] = 1e3 * time_jax(run, inputs[:1], repeats=20)
+    log = Path(log) if log is not None else path / "metrics.jsonl"
+    training = (
+        [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+    )
+    metrics = {
+        "name": path.name,
+        "direction": config.direction,
+        "architecture": config.get("architecture", config.model.name),
+        "encoding": config.get("encoding", "regression")
+        if config.direction == "from_xyY"
+        else None,
+        "parameters": count_parameters(model),
+        "data": f"{config.data.name} {config.data.size:,} (seed {config.data.seed})",
+        "seed": config.seed,
+        "epochs": len(training),
+        "training_seconds": round(sum(m["seconds"] for m in training), 1),
+        "device": f"{jax.default_backend()} ({jax.devices()[0].device_kind})",
+        "git_commit": git_commit(),
+        **metrics,
+    }
+    write_results(Path(out) if out is not None else path, metrics, rows)
+    return metrics

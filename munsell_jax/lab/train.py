@@ -1,0 +1,605 @@
+"""``train_and_evaluate(config, workdir)``: one readable training loop.
+
+Data from ``munsell_jax.lab.data`` (cached, exact labels), a Flax NNX model found
+by name in ``munsell_jax.nn``, the objectives of ``munsell_jax.lab.objectives``, optax
+AdamW with gradient clipping, reduce-on-plateau or warm-up + cosine, optional
+gradient accumulation and parameter EMA, a jitted split/merge step with
+donated buffers on device-resident batches, early stopping, and orbax
+checkpoints (latest and best) from which a restarted run resumes by itself.
+
+Directions and normalisation (inside the model's I/O, not the data):
+
+- ``from_xyY``: xyY in, seen through ``config.inputs`` (``munsell_jax.encoding.
+  xyY_inputs``, applied inside the loss so the round trip compares raw xyY);
+  out, the layout of ``config.encoding`` (``munsell_jax.encoding``:
+  ``[hue/10, value/10, chroma/50, code/10]`` by default);
+- ``to_xyY``: the layout of ``config.inputs`` in (``munsell_jax.encoding.
+  specification_inputs``: ``[hue/10, value/10, chroma/50, code/10]`` by
+  default), xyY out.
+
+Two-stage models can be trained stage by stage (``config.opt.stage_epochs``):
+the base is trained first in ``workdir/base`` (a run of its own, which resumes
+too), then frozen while the error predictor learns its residuals.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import time
+from pathlib import Path
+
+import jax
+import jax.numpy as jnp
+import ml_collections
+import numpy as np
+import optax
+import orbax.checkpoint as ocp
+from flax import nnx
+from jax.sharding import NamedSharding
+from jax.sharding import PartitionSpec as P
+from tqdm.auto import tqdm
+
+from munsell_jax import encoding as encoding_lib
+from munsell_jax import losses
+from munsell_jax.hub import build_model, load_params, model_folder
+from munsell_jax.lab import data as data_lib
+from munsell_jax.lab import objectives
+from munsell_jax.nn import ARCHITECTURES, io_features
+from munsell_jax.renotation import maximum_chroma
+
+__all__ = [
+    "Trainable",
+    "build",
+    "default_config",
+    "load_run",
+    "make_loss_fn",
+    "make_train_step",
+    "split_rows",
+    "train_and_evaluate",
+    "with_budget",
+]
+
+BUDGETS = ("full", "cpu")
+CPU_BUDGET_SIZE = 200_000  # grid samples of the CPU budget (90% of them trained on)
+
+
+def default_config(direction: str = "from_xyY", architecture: str = "Multi-MLP"):
+    """The full config of a row of ``ARCHITECTURES``, every field commented.
+
+    ``configs/<direction>/<name>.py`` call this and change what their
+    experiment changes (the big_vision habit: a config is a record).
+    """
+    arch = ARCHITECTURES[(direction, architecture)]
+    config = ml_collections.ConfigDict()
+    config.direction = direction  # "from_xyY" (xyY -> Munsell) or "to_xyY"
+    config.architecture = architecture  # the row of results/architectures.md
+    config.encoding = arch.encoding  # output layout (from_xyY only): munsell_jax.encoding
+    # Input layout: from_xyY "xyY" or "lightness"; to_xyY "scaled", "cartesian",
+    # "harmonic", "lattice" or "grid" (munsell_jax.encoding.xyY_inputs /
+    # specification_inputs); an architecture may need its own (ARCHITECTURES).
+    config.inputs = arch.inputs or ("xyY" if direction == "from_xyY" else "scaled")
+    config.seed = 0  # model initialisation and batch order
+    config.init_from = ""  # a run or shipped model folder: start from its parameters (fine-tuning)
+    # Arithmetic of the trained network at inference, in JAX and in its ONNX
+    # graph alike (training is float32 either way): "float32", or "float64"
+    # where float32 rounding would move the outputs by more than 1e-5 of range
+    # (a Cartesian model's hue near grey; munsell_jax.lab.export).
+    config.inference_precision = "float32"
+
+    config.data = ml_collections.ConfigDict()
+    config.data.name = "grid"  # a sampler of munsell_jax.lab.data
+    config.data.size = 500_000
+    config.data.seed = 0
+    config.data.data_dir = "data"  # the cache, relative to the working directory
+    config.data.validation_fraction = 0.1
+
+    config.model = ml_collections.ConfigDict({"name": arch.family, **arch.kwargs})
+
+    config.loss = ml_collections.ConfigDict()
+    config.loss.kind = "mse"  # munsell_jax.lab.objectives.KINDS: mse, mae, huber, precision
+    config.loss.delta = 0.01  # Huber knee (normalised units), also of "precision"
+    config.loss.weights = ()  # per regressed output; () = all 1
+    config.loss.code_weight = 1.0  # cross-entropy of the code logits, if any
+    config.loss.boundary_weight = 1.0  # 3.0 = the weighted boundary loss
+    config.loss.gamut_weight = 0.0  # chroma beyond the renotation data (from_xyY)
+    config.loss.circular_hue = False  # the published negative result
+    config.loss.uncertainty_weighting = False  # learned weights of the loss terms
+    config.loss.delta_e_weight = 0.0  # > 0: + CIEDE2000 round trip (from_xyY), see losses
+    config.loss.forward = "exact"  # the round trip's Munsell -> xyY: "exact" or "approximator"
+    config.loss.approximator = "to_xyY/approximator"  # which, for "approximator" (a to_xyY model)
+
+    config.opt = ml_collections.ConfigDict()
+    config.opt.batch_size = 1024
+    config.opt.epochs = 200
+    config.opt.learning_rate = 1e-3
+    config.opt.weight_decay = 1e-5
+    config.opt.clip_norm = 1.0
+    config.opt.schedule = "constant"  # or "warmup_cosine"
+    config.opt.warmup_epochs = 0
+    config.opt.plateau_factor = 0.5
+    config.opt.plateau_patience = 10  # epochs; 0 turns reduce-on-plateau off
+    config.opt.early_stopping_patience = 20  # epochs
+    config.opt.accumulate_steps = 1  # gradient accumulation (optax.MultiSteps)
+    config.opt.ema_decay = 0.0  # > 0: evaluate with an EMA of the parameters
+    config.opt.stage_epochs = ()  # two-stage: epochs of the earlier stages, innermost first
+    config.opt.eval_batch_size = 16_384
+
+    config.progress = True  # a progress bar per epoch (on a terminal)
+    config.mlflow = False  # also log to MLflow (local file store in workdir/mlruns)
+    return config
+
+
+class Trainable(nnx.Module):
+    """What the optimiser updates: the model and, when asked, the loss weighting."""
+
+    def __init__(self, model: nnx.Module, weighting: objectives.UncertaintyWeighting | None = None):
+        self.model = model
+        self.weighting = weighting
+
+
+def with_budget(config: ml_collections.ConfigDict, budget: str, *, cpu_epochs: int):
+    """A zoo config at ``budget``: ``"full"`` (as written: the published-scale run,
+    for a GPU) or ``"cpu"`` (about two CPU-minutes: ``CPU_BUDGET_SIZE`` samples,
+    ``cpu_epochs`` epochs, for each stage of a two-stage model too, of a cosine
+    schedule from the config's learning rate, no plateau or early stop).
+
+    ``configs/<direction>/<name>.py:cpu`` selects the CPU budget; the rows of
+    ``results/zoo`` (``scripts/train_zoo.py``) are trained at it.
+    """
+    if budget not in BUDGETS:
+        raise ValueError(f"budget must be one of {BUDGETS}, not {budget!r}")
+    if budget == "cpu":
+        config.data.size = CPU_BUDGET_SIZE
+        config.opt.epochs = cpu_epochs
+        config.opt.stage_epochs = tuple(cpu_epochs for _ in config.opt.stage_epochs)
+        config.opt.schedule = "warmup_cosine"
+        config.opt.warmup_epochs = 0
+        config.opt.plateau_patience = 0
+        config.opt.early_stopping_patience = cpu_epochs
+    return config
+
+
+def _arrays(config, dataset: data_lib.Dataset) -> tuple[np.ndarray, ...]:
+    """``(inputs, targets, code labels, row weights, maximum chroma / 50)`` per row."""
+    spec = dataset.specification
+    loss = config.get("loss", {})
+    weights = objectives.boundary_weights(spec, factor=loss.get("boundary_weight", 1.0))
+    if config.direction == "from_xyY":
+        targets, labels = encoding_lib.encode(encoding_lib.output_encoding(config), spec)
+        inputs = dataset.xyY
+        cmax = np.asarray(maximum_chroma(spec[:, [0, 1, 3]])) / 50
+    elif config.direction == "to_xyY":
+        inputs = encoding_lib.specification_inputs(spec, inputs=encoding_lib.input_layout(config))
+        targets = dataset.xyY
+        labels, cmax = np.full(len(spec), -1), np.full(len(spec), np.nan)
+    else:
+        raise ValueError(
+            f"config.direction must be 'from_xyY' or 'to_xyY', not {config.direction!r}"
+        )
+    return (
+        np.asarray(inputs, np.float32),
+        np.asarray(targets, np.float32),
+        np.asarray(labels, np.int32),
+        np.asarray(weights, np.float32),
+        np.asarray(cmax, np.float32),
+    )
+
+
+def split_rows(config: ml_collections.ConfigDict, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(validation rows, training rows)`` of a data set of ``n`` rows: a
+    permutation seeded by ``config.data.seed``, the first
+    ``config.data.validation_fraction`` of it for validation."""
+    order = np.random.default_rng(config.data.seed).permutation(n)
+    n_val = int(round(config.data.validation_fraction * n))
+    return order[:n_val], order[n_val:]
+
+
+def make_loss_fn(config: ml_collections.ConfigDict):
+    """``loss_fn(trainable, batch) -> (loss, terms)`` for ``config``'s loss and encoding.
+
+    ``batch`` is ``(x, targets, labels, row_weights, max_chroma)``; ``terms`` are
+    the per-output losses (then the code cross-entropy, the gamut penalty and
+    the round-trip CIEDE2000 when on), already multiplied by their weights;
+    ``loss`` is their sum, or their uncertainty-weighted sum. With the
+    defaults the loss is the MSE over every output.
+    """
+    enc = encoding_lib.output_encoding(config)
+    cfg = ml_collections.ConfigDict(losses_defaults())
+    cfg.update(config.get("loss", {}))
+    weights = np.ones(enc.n_regression) if not cfg.weights else np.asarray(cfg.weights)
+    if weights.shape != (enc.n_regression,):
+        raise ValueError(f"config.loss.weights needs {enc.n_regression} values, got {cfg.weights}")
+    weights_R = jnp.asarray(weights / enc.n_regression, jnp.float32)
+    if cfg.kind not in objectives.KINDS:
+        raise ValueError(f"config.loss.kind must be one of {objectives.KINDS}, not {cfg.kind!r}")
+    gamut = cfg.gamut_weight > 0 and enc.chroma_output is not None
+    delta_e = cfg.get("delta_e_weight", 0.0) > 0
+    if delta_e and config.direction != "from_xyY":
+        raise ValueError("config.loss.delta_e_weight is for xyY -> Munsell models")
+    forward = None
+    if delta_e and cfg.get("forward", "exact") == "approximator":
+        from munsell_jax.hub import approximator
+
+        forward = approximator(cfg.get("approximator", "to_xyY/approximator"))
+    elif delta_e and cfg.get("forward", "exact") != "exact":
+        raise ValueError("config.loss.forward must be 'exact' or 'approximator'")
+
+    see = encoding_lib.input_layout(config) if config.direction == "from_xyY" else None
+
+    def loss_fn(trainable: Trainable, batch):
+        x_BxI, y_BxR, labels_B, w_B, cmax_B = batch
+        in_BxI = x_BxI if see is None else encoding_lib.xyY_inputs(x_BxI, inputs=see)
+        out_BxO = trainable.model(in_BxI)
+        e_BxR = objectives.regression_errors(
+            out_BxO[:, : enc.n_regression],
+            y_BxR,
+            hue_output=enc.hue_output,
+            circular_hue=cfg.circular_hue,
+        )
+        per_BxR = objectives.elementwise_loss(e_BxR, kind=cfg.kind, delta=cfg.delta)
+        terms = [jnp.mean(w_B[:, None] * per_BxR, axis=0) * weights_R]
+        if enc.n_logits:
+            ce = objectives.code_cross_entropy(out_BxO[:, enc.n_regression :], labels_B)
+            terms.append(cfg.code_weight * ce[None])
+        if gamut:
+            penalty_B = objectives.gamut_penalty(out_BxO[:, enc.chroma_output], cmax_B)
+            terms.append(cfg.gamut_weight * jnp.mean(w_B * penalty_B)[None])
+        if delta_e:
+            # The perceptual round trip: decode, back to xyY, CIEDE2000 against the input.
+            spec_Bx4 = encoding_lib.decode(enc, out_BxO)
+            loss_de = losses.munsell_delta_e_loss(spec_Bx4, x_BxI, forward=forward)
+            terms.append(cfg.delta_e_weight * loss_de[None])
+        terms_K = jnp.concatenate(terms)
+        if trainable.weighting is not None:
+            return trainable.weighting(terms_K), terms_K
+        return jnp.sum(terms_K), terms_K
+
+    return loss_fn
+
+
+def losses_defaults() -> dict:
+    """``config.loss`` of ``default_config`` as a dict (what an absent field means)."""
+    return default_config().loss.to_dict()
+
+
+def _optimizer(config: ml_collections.ConfigDict, steps_per_epoch: int):
+    opt = config.opt
+    k = opt.get("accumulate_steps", 1)
+    updates_per_epoch = max(steps_per_epoch // k, 1)
+    learning_rate = opt.learning_rate
+    if opt.get("schedule", "constant") == "warmup_cosine":
+        warmup = max(opt.get("warmup_epochs", 0) * updates_per_epoch, 1)
+        learning_rate = optax.warmup_cosine_decay_schedule(
+            0.0,
+            opt.learning_rate,
+            warmup_steps=warmup,
+            decay_steps=max(opt.epochs * updates_per_epoch, warmup + 1),
+            end_value=opt.learning_rate * 1e-2,
+        )
+    elif opt.get("schedule", "constant") != "constant":
+        raise ValueError("config.opt.schedule must be 'constant' or 'warmup_cosine'")
+    parts = [
+        optax.clip_by_global_norm(opt.clip_norm),
+        optax.adamw(learning_rate, weight_decay=opt.weight_decay),
+    ]
+    if opt.plateau_patience > 0:
+        # Patience counts epochs: the plateau test averages one epoch of losses.
+        parts.append(
+            optax.contrib.reduce_on_plateau(
+                factor=opt.plateau_factor,
+                patience=opt.plateau_patience,
+                accumulation_size=updates_per_epoch,
+            )
+        )
+    tx = optax.chain(*parts)
+    return optax.MultiSteps(tx, every_k_schedule=k).gradient_transformation() if k > 1 else tx
+
+
+def make_train_step(
+    graphdef, batch_sharding: NamedSharding, loss_fn, *, wrt=nnx.Param, ema_decay=0.0
+):
+    """The jitted training step on ``nnx.split((trainable, optimizer))`` state.
+
+    ``step(state, ema, batch) -> (state, ema, loss)``: gradients of ``loss_fn``
+    with respect to the ``wrt`` parameters only (the rest stay frozen), an
+    optimiser update, and ``ema <- d ema + (1 - d) params`` when ``ema_decay``
+    is > 0 (``ema`` is None otherwise). The state and EMA buffers are donated;
+    the batch is split over ``batch_sharding``'s mesh.
+    """
+
+    def scalar_loss(trainable, batch):
+        return loss_fn(trainable, batch)[0]
+
+    @functools.partial(jax.jit, donate_argnums=(0, 1))
+    def train_step(state, ema, batch):
+        batch = jax.lax.with_sharding_constraint(batch, batch_sharding)
+        trainable, optimizer = nnx.merge(graphdef, state)
+        grad_fn = nnx.value_and_grad(scalar_loss, argnums=nnx.DiffState(0, wrt))
+        loss, grads = grad_fn(trainable, batch)
+        optimizer.update(trainable, grads, value=loss)
+        if ema_decay > 0:
+            params = nnx.state(trainable.model, nnx.Param)
+            ema = jax.tree.map(lambda e, p: ema_decay * e + (1 - ema_decay) * p, ema, params)
+        return nnx.state((trainable, optimizer)), ema, loss
+
+    return train_step
+
+
+def build(config: ml_collections.ConfigDict, steps_per_epoch: int = 1):
+    """``(trainable, optimizer, wrt)`` for ``config``, freshly initialised."""
+    model = build_model(config)
+    layout = encoding_lib.input_layout(config)
+    n_in = io_features(config.direction, config.get("encoding", "regression"), inputs=layout)[0]
+    weighting = None
+    if config.get("loss", {}).get("uncertainty_weighting", False):
+        trial = make_loss_fn(config)
+        enc = encoding_lib.output_encoding(config)
+        batch = (
+            jnp.zeros((1, n_in)),
+            jnp.zeros((1, enc.n_regression)),
+            jnp.zeros((1,), jnp.int32),
+            jnp.ones((1,)),
+            jnp.ones((1,)),
+        )
+        n_terms = trial(Trainable(model), batch)[1].shape[0]
+        weighting = objectives.UncertaintyWeighting(n_terms)
+    trainable = Trainable(model, weighting)
+    wrt = nnx.Param
+    if config.opt.get("stage_epochs", ()):
+        # Everything under the two-stage model's base stays as stage one left it.
+        wrt = nnx.All(nnx.Param, nnx.Not(nnx.PathContains("base")))
+    optimizer = nnx.Optimizer(trainable, _optimizer(config, steps_per_epoch), wrt=wrt)
+    return trainable, optimizer, wrt
+
+
+def _base_config(config: ml_collections.ConfigDict) -> ml_collections.ConfigDict:
+    """The config of a two-stage model's base, trained as a run of its own."""
+    if config.model.name != "two_stage":
+        raise ValueError("config.opt.stage_epochs is for two_stage models")
+    base = ml_collections.ConfigDict(config.to_dict())
+    from munsell_jax.nn.two_stage import DEFAULT_BASE
+
+    named = config.model.get("base")
+    base.model = ml_collections.ConfigDict(named.to_dict() if named else DEFAULT_BASE)
+    base.opt.epochs = config.opt.stage_epochs[-1]
+    base.opt.stage_epochs = tuple(config.opt.stage_epochs[:-1])
+    base.architecture = f"{config.get('architecture', '')} (base)"
+    return base
+
+
+def _checkpoint_args(state, ema, progress, *, save: bool):
+    items = {"state": nnx.to_pure_dict(state)}
+    if ema is not None:
+        items["ema"] = nnx.to_pure_dict(ema)
+    if save:
+        args = {k: ocp.args.StandardSave(v) for k, v in items.items()}
+        return ocp.args.Composite(**args, progress=ocp.args.JsonSave(progress))
+    args = {k: ocp.args.StandardRestore(v) for k, v in items.items()}
+    return ocp.args.Composite(**args, progress=ocp.args.JsonRestore())
+
+
+def load_run(
+    workdir: str | Path, *, which: str = "best"
+) -> tuple[nnx.Module, ml_collections.ConfigDict]:
+    """The trained network of a run directory (or a shipped model) and its config.
+
+    ``workdir`` is a run (orbax checkpoints), a folder with ``params.npz`` (a
+    shipped model's files, ``munsell_jax.hub``), or a shipped model's name.
+    ``which`` is ``"best"`` (lowest validation loss) or ``"latest"``. With an
+    EMA in the run, the EMA parameters are loaded (as evaluation uses them).
+    The network is in evaluation mode (BatchNorm running statistics, no dropout).
+    """
+    workdir = model_folder(workdir).resolve()  # orbax wants absolute paths
+    config = ml_collections.ConfigDict(json.loads((workdir / "config.json").read_text()))
+    if (workdir / "params.npz").exists() and not (workdir / "checkpoints").exists():
+        return load_params(build_model(config), workdir / "params.npz"), config
+    trainable, optimizer, _ = build(config)
+    ema = nnx.state(trainable.model, nnx.Param) if config.opt.get("ema_decay", 0) > 0 else None
+    state = nnx.state((trainable, optimizer))
+    with ocp.CheckpointManager(workdir / "checkpoints" / which) as manager:
+        step = manager.best_step() if which == "best" else manager.latest_step()
+        if step is None:
+            raise FileNotFoundError(f"no {which} checkpoint in {workdir}")
+        restored = manager.restore(step, args=_checkpoint_args(state, ema, {}, save=False))
+    nnx.replace_by_pure_dict(state, restored["state"])
+    nnx.update((trainable, optimizer), state)
+    if ema is not None:
+        nnx.replace_by_pure_dict(ema, restored["ema"])
+        nnx.update(trainable.model, ema)
+    trainable.model.eval()
+    return trainable.model, config
+
+
+def _mlflow(config, workdir: Path):
+    if not config.get("mlflow", False):
+        return None
+    try:
+        import mlflow
+    except ImportError as error:
+        raise RuntimeError(
+            "config.mlflow is set but MLflow is not installed: pip install mlflow"
+        ) from error
+    mlflow.set_tracking_uri((workdir / "mlruns").as_uri())
+    mlflow.set_experiment(config.get("architecture", config.model.name) or "munsell_jax")
+    run = mlflow.start_run(run_name=workdir.name)
+    flat = {}
+    for group, values in config.to_dict().items():
+        for k, v in values.items() if isinstance(values, dict) else [("", values)]:
+            flat[f"{group}.{k}" if k else group] = str(v)[:250]
+    mlflow.log_params(flat)
+    return mlflow, run
+
+
+def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str | Path) -> dict:
+    """Train ``config`` in ``workdir``, resuming from its latest checkpoint.
+
+    Writes ``workdir/checkpoints/{latest,best}`` (orbax), ``metrics.jsonl`` (one
+    line per epoch) and ``config.json``. Returns the last epoch's metrics.
+
+    Raises:
+      FloatingPointError: the training loss became NaN or inf.
+    """
+    workdir = Path(workdir).resolve()
+    workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / "config.json").write_text(config.to_json_best_effort(indent=2) + "\n")
+
+    # Stage one of a two-stage model: its base, trained (or resumed) first.
+    base_model = None
+    if config.opt.get("stage_epochs", ()):
+        train_and_evaluate(_base_config(config), workdir / "base")
+        base_model, _ = load_run(workdir / "base")
+
+    # Data: exact labels from the engine (float64), trained in float32.
+    dataset = data_lib.load_or_generate(
+        config.data.name,
+        size=config.data.size,
+        seed=config.data.seed,
+        data_dir=config.data.data_dir,
+        progress=False,
+    )
+    arrays = _arrays(config, dataset)
+    val_rows, train_rows = split_rows(config, len(arrays[0]))
+    # Data parallel over every device (of every process, after
+    # jax.distributed.initialize()): arrays and parameters replicated, each
+    # batch split along a "data" mesh axis; XLA inserts the gradient
+    # all-reduce. One device is the same program on a mesh of one.
+    mesh = jax.make_mesh((jax.device_count(),), ("data",), axis_types=(jax.sharding.AxisType.Auto,))
+    replicated, split = NamedSharding(mesh, P()), NamedSharding(mesh, P("data"))
+    batch_size = config.opt.batch_size
+    if batch_size % mesh.size:
+        raise ValueError(f"batch_size {batch_size} must divide evenly over {mesh.size} devices")
+    train = jax.device_put(tuple(a[train_rows] for a in arrays), replicated)
+    val = jax.device_put(tuple(a[val_rows] for a in arrays), replicated)
+    steps_per_epoch = len(train_rows) // batch_size
+
+    # Model and optimiser.
+    trainable, optimizer, wrt = build(config, steps_per_epoch)
+    if base_model is not None:
+        nnx.update(trainable.model.base, nnx.state(base_model))
+    if config.get("init_from", ""):
+        # Fine-tuning: another run's (EMA) parameters, same architecture; a
+        # checkpoint of this run, when there is one, overrides them below.
+        start_model, _ = load_run(config.init_from)  # a run, a model folder or a shipped name
+        nnx.update(trainable.model, nnx.state(start_model))
+    trainable.model.train()
+    ema_decay = config.opt.get("ema_decay", 0.0)
+    ema = None
+    if ema_decay > 0:  # its own buffers: the step donates both
+        ema = jax.tree.map(jnp.copy, nnx.state(trainable.model, nnx.Param))
+    graphdef, state = nnx.split((trainable, optimizer))
+    state, ema = jax.device_put((state, ema), replicated)
+    # On a CPU host several steps in flight can deadlock in the all-reduce.
+    block_each_step = mesh.size > 1 and jax.default_backend() == "cpu"
+
+    loss_fn = make_loss_fn(config)
+    train_step = make_train_step(graphdef, split, loss_fn, wrt=wrt, ema_decay=ema_decay)
+
+    @jax.jit
+    def eval_terms(state, ema, batch):
+        trainable, _ = nnx.merge(graphdef, state)
+        if ema is not None:
+            nnx.update(trainable.model, ema)
+        trainable.model.eval()
+        return loss_fn(trainable, batch)[1]
+
+    def validation_loss(state, ema) -> float:
+        # Unweighted sum of the terms, chunked so a large set fits in memory.
+        n, chunk, total = len(val_rows), config.opt.get("eval_batch_size", 16_384), 0.0
+        for start in range(0, n, chunk):
+            batch = tuple(a[start : start + chunk] for a in val)
+            total += float(jnp.sum(eval_terms(state, ema, batch))) * len(batch[0])
+        return total / n
+
+    # Checkpoints: the latest (to resume) and the best by validation loss.
+    options = dict(max_to_keep=1, create=True)
+    latest = ocp.CheckpointManager(
+        workdir / "checkpoints" / "latest", options=ocp.CheckpointManagerOptions(**options)
+    )
+    best = ocp.CheckpointManager(
+        workdir / "checkpoints" / "best",
+        options=ocp.CheckpointManagerOptions(
+            **options, best_fn=lambda m: m["val_loss"], best_mode="min"
+        ),
+    )
+    progress = {"epoch": 0, "best_val_loss": math.inf, "epochs_since_best": 0}
+    if latest.latest_step() is not None:
+        restored = latest.restore(
+            latest.latest_step(), args=_checkpoint_args(state, ema, progress, save=False)
+        )
+        nnx.replace_by_pure_dict(state, restored["state"])
+        if ema is not None:
+            nnx.replace_by_pure_dict(ema, restored["ema"])
+        progress = dict(restored["progress"])
+
+    tracker = _mlflow(config, workdir)
+    print(
+        f"training {config.get('architecture') or config.model.name} ({config.direction}) on "
+        f"{len(train_rows):,} rows, {steps_per_epoch} steps per epoch, {mesh.size} device(s) "
+        f"({jax.default_backend()})"
+    )
+    metrics: dict = {}
+    key = jax.random.key(config.seed)
+    with (workdir / "metrics.jsonl").open("a") as log:
+        for epoch in range(progress["epoch"], config.opt.epochs):
+            if progress["epochs_since_best"] >= config.opt.early_stopping_patience:
+                since = progress["epochs_since_best"]
+                print(f"early stop: no better validation loss in {since} epochs")
+                break
+            start = time.perf_counter()
+            step_losses = []
+            batches = data_lib.epoch_batches(jax.random.fold_in(key, epoch), train, batch_size)
+            bar = tqdm(
+                batches,
+                total=steps_per_epoch,
+                desc=f"epoch {epoch + 1}/{config.opt.epochs}",
+                leave=False,
+                disable=None if config.get("progress", True) else True,
+            )
+            for batch in bar:
+                state, ema, loss = train_step(state, ema, batch)
+                if block_each_step:
+                    loss.block_until_ready()
+                step_losses.append(loss)
+            train_loss = float(jnp.mean(jnp.stack(step_losses)))  # one host fetch per epoch
+            if not math.isfinite(train_loss):
+                raise FloatingPointError(
+                    f"training loss is {train_loss} at epoch {epoch + 1}; lower "
+                    "config.opt.learning_rate or check the data"
+                )
+            val_loss = validation_loss(state, ema)
+            if val_loss < progress["best_val_loss"]:
+                progress["best_val_loss"], progress["epochs_since_best"] = val_loss, 0
+            else:
+                progress["epochs_since_best"] += 1
+            progress["epoch"] = epoch + 1
+            metrics = {
+                "epoch": epoch + 1,
+                "train_loss": train_loss,
+                "val_loss": val_loss,
+                "seconds": round(time.perf_counter() - start, 3),
+            }
+            log.write(json.dumps(metrics) + "\n")
+            log.flush()
+            if tracker is not None:
+                tracker[0].log_metrics(
+                    {k: v for k, v in metrics.items() if k != "epoch"}, step=epoch + 1
+                )
+            latest.save(epoch + 1, args=_checkpoint_args(state, ema, progress, save=True))
+            best.save(
+                epoch + 1,
+                args=_checkpoint_args(state, ema, progress, save=True),
+                metrics={"val_loss": val_loss},
+            )
+            print(
+                f"epoch {epoch + 1}/{config.opt.epochs}: train {train_loss:.3e} "
+                f"val {val_loss:.3e} ({metrics['seconds']:.1f} s)"
+            )
+    if tracker is not None:
+        tracker[0].end_run()
+    latest.wait_until_finished()
+    best.wait_until_finished()
+    latest.close()
+    best.close()
+    return metrics
