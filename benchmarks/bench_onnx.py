@@ -33,7 +33,7 @@ def _fresh_run(root: Path, direction: str, architecture: str) -> Path:
     import orbax.checkpoint as ocp
     from flax import nnx
 
-    from munsell_jax.lab.train import _checkpoint_args, build, default_config
+    from munsell_jax.lab.train import build, checkpoint_args, default_config
 
     config = default_config(direction, architecture)
     config.opt.stage_epochs = ()
@@ -44,7 +44,7 @@ def _fresh_run(root: Path, direction: str, architecture: str) -> Path:
     state = nnx.state((trainable, optimizer))
     options = ocp.CheckpointManagerOptions(max_to_keep=1, create=True)
     with ocp.CheckpointManager(folder / "checkpoints" / "best", options=options) as manager:
-        manager.save(1, args=_checkpoint_args(state, None, {}, save=True), metrics={"val_loss": 0})
+        manager.save(1, args=checkpoint_args(state, None, {}, save=True), metrics={"val_loss": 0})
         manager.wait_until_finished()
     return folder
 

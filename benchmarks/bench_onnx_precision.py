@@ -5,7 +5,7 @@
 For each shipped model with a ``model.onnx`` (or those named), exports both
 precisions to a temporary folder (the shipped files are not touched) and prints:
 
-- the issue's parity criterion (largest difference over each output's range)
+- the parity criterion (largest difference over each output's range)
   of the float32 graph against the network in JAX in float32, and of the
   float64 graph against it in JAX in float64 (``inference_precision``: the
   shipped model's own precision is marked with ``*``);

@@ -62,6 +62,8 @@ import jax.numpy as jnp
 import numpy as np
 from jax.typing import ArrayLike
 
+from munsell_jax.arrays import as_float
+
 __all__ = [
     "HSV_to_RGB",
     "ILLUMINANT_C_xy",
@@ -160,14 +162,6 @@ def _hue_degrees(y: jax.Array, x: jax.Array) -> jax.Array:
 # --- array plumbing -----------------------------------------------------------
 
 
-def _as_float(x: ArrayLike) -> jax.Array:
-    """As a JAX array, keeping float dtypes and promoting the rest to the default float."""
-    x = jnp.asarray(x)
-    if not jnp.issubdtype(x.dtype, jnp.floating):
-        x = x.astype(jnp.result_type(float))
-    return x
-
-
 def _check_triplets(x: jax.Array, name: str) -> None:
     if x.ndim == 0 or x.shape[-1] != 3:
         raise ValueError(f"{name} must have shape [..., 3], got {x.shape}")
@@ -213,7 +207,7 @@ def xyY_to_XYZ(xyY: ArrayLike) -> jax.Array:
       returns 0 for a division by zero), the result is ``[0, Y, 0]``, with
       finite gradients.
     """
-    xyY = _as_float(xyY)
+    xyY = as_float(xyY)
     _check_triplets(xyY, "xyY")
     x, y, Y = xyY[..., 0], xyY[..., 1], xyY[..., 2]
     Y_y = _safe_divide(Y, y)
@@ -233,7 +227,7 @@ def XYZ_to_xyY(XYZ: ArrayLike, *, illuminant: ArrayLike = ILLUMINANT_C_xy) -> ja
       ``Y = 0`` (colour 0.4.7 returns ``[0, 0, 0]``), so that black sits on
       the neutral axis. The gradient of ``x, y`` at black is 0.
     """
-    XYZ = _as_float(XYZ)
+    XYZ = as_float(XYZ)
     _check_triplets(XYZ, "XYZ")
     white = jnp.asarray(illuminant, dtype=XYZ.dtype)
     if white.ndim == 0 or white.shape[-1] != 2:
@@ -261,7 +255,7 @@ def XYZ_to_Lab(XYZ: ArrayLike, *, illuminant: ArrayLike = ILLUMINANT_C_xy) -> ja
       tristimulus values) follow the same formula: the linear segment of the f
       function below ``(24/116)^3``, the cube root above.
     """
-    XYZ = _as_float(XYZ)
+    XYZ = as_float(XYZ)
     _check_triplets(XYZ, "XYZ")
     X_n, Y_n, Z_n = _white_point_XYZ(illuminant, XYZ.dtype)
     f_X = _f_lab(XYZ[..., 0] / X_n)
@@ -281,7 +275,7 @@ def Lab_to_XYZ(Lab: ArrayLike, *, illuminant: ArrayLike = ILLUMINANT_C_xy) -> ja
       ``[..., 3]`` tristimulus values, Y in [0, 1] for L* in [0, 100];
       L* = a* = b* = 0 gives exactly 0.
     """
-    Lab = _as_float(Lab)
+    Lab = as_float(Lab)
     _check_triplets(Lab, "Lab")
     X_n, Y_n, Z_n = _white_point_XYZ(illuminant, Lab.dtype)
     f_Y = (Lab[..., 0] + 16) / 116
@@ -332,7 +326,7 @@ def Lab_to_LCHab(Lab: ArrayLike) -> jax.Array:
       ``h_ab`` in degrees in [0, 360). Greys (a* = b* = 0) have hue 0 and a
       zero gradient of chroma and hue.
     """
-    Lab = _as_float(Lab)
+    Lab = as_float(Lab)
     _check_triplets(Lab, "Lab")
     a, b = Lab[..., 1], Lab[..., 2]
     return jnp.stack([Lab[..., 0], _safe_hypot(a, b), _hue_degrees(b, a)], axis=-1)
@@ -348,7 +342,7 @@ def LCHab_to_Lab(LCHab: ArrayLike) -> jax.Array:
     Returns:
       ``[..., 3]`` L*, ``a* = C cos(h)``, ``b* = C sin(h)``.
     """
-    LCHab = _as_float(LCHab)
+    LCHab = as_float(LCHab)
     _check_triplets(LCHab, "LCHab")
     C, h = LCHab[..., 1], jnp.deg2rad(LCHab[..., 2])
     return jnp.stack([LCHab[..., 0], C * jnp.cos(h), C * jnp.sin(h)], axis=-1)
@@ -367,7 +361,7 @@ def delta_E_CIE1976(Lab_1: ArrayLike, Lab_2: ArrayLike) -> jax.Array:
     Returns:
       ``[...]`` Delta E*ab >= 0. The gradient at identical colours is 0.
     """
-    Lab_1, Lab_2 = _as_float(Lab_1), _as_float(Lab_2)
+    Lab_1, Lab_2 = as_float(Lab_1), as_float(Lab_2)
     _check_triplets(Lab_1, "Lab_1")
     _check_triplets(Lab_2, "Lab_2")
     return _safe_sqrt(jnp.sum((Lab_1 - Lab_2) ** 2, axis=-1))
@@ -391,7 +385,7 @@ def delta_E_CIE1994(Lab_1: ArrayLike, Lab_2: ArrayLike, *, textiles: bool = Fals
       Delta b*^2 - Delta C*^2`` is clipped at 0 against rounding, as in colour.
       The gradient at identical colours is 0.
     """
-    Lab_1, Lab_2 = _as_float(Lab_1), _as_float(Lab_2)
+    Lab_1, Lab_2 = as_float(Lab_1), as_float(Lab_2)
     _check_triplets(Lab_1, "Lab_1")
     _check_triplets(Lab_2, "Lab_2")
     k_1, k_2, k_L = (0.048, 0.014, 2.0) if textiles else (0.045, 0.015, 1.0)
@@ -486,7 +480,7 @@ def delta_E_CIE2000(
       ``[...]`` Delta E00 >= 0, symmetric in its two arguments. Gradients are
       finite everywhere; at identical colours they are 0.
     """
-    Lab_1, Lab_2 = _as_float(Lab_1), _as_float(Lab_2)
+    Lab_1, Lab_2 = as_float(Lab_1), as_float(Lab_2)
     _check_triplets(Lab_1, "Lab_1")
     _check_triplets(Lab_2, "Lab_2")
     L_1, a_1, b_1 = Lab_1[..., 0], Lab_1[..., 1], Lab_1[..., 2]
@@ -592,7 +586,7 @@ def delta_E_loss(pred_xyY: ArrayLike, target_xyY: ArrayLike) -> jax.Array:
     from munsell_jax import losses  # losses imports this module
 
     warnings.warn(
-        "delta_E_loss is deprecated; use munsell_jax.delta_e_loss(pred, target, space=\"xyY\")",
+        'delta_E_loss is deprecated; use munsell_jax.delta_e_loss(pred, target, space="xyY")',
         DeprecationWarning,
         stacklevel=2,
     )
@@ -674,7 +668,7 @@ def sRGB_to_linear_RGB(RGB: ArrayLike) -> jax.Array:
       Gradients are finite everywhere: the power's argument is replaced by 1 off
       its own branch (double where), since a negative base would give NaN there.
     """
-    RGB = _as_float(RGB)
+    RGB = as_float(RGB)
     power = RGB > _SRGB_ENCODED_KNEE
     base = jnp.where(power, (RGB + 0.055) / 1.055, 1.0)
     return jnp.where(power, base**2.4, RGB / 12.92)
@@ -695,7 +689,7 @@ def linear_RGB_to_sRGB(RGB: ArrayLike) -> jax.Array:
       argument is replaced by 1 off its own branch (double where): gradients
       stay finite at black and below.
     """
-    RGB = _as_float(RGB)
+    RGB = as_float(RGB)
     power = RGB > _SRGB_LINEAR_KNEE
     base = jnp.where(power, RGB, 1.0)
     return jnp.where(power, 1.055 * base ** (1 / 2.4) - 0.055, 12.92 * RGB)
@@ -717,7 +711,7 @@ def linear_RGB_to_XYZ(RGB: ArrayLike, *, illuminant: ArrayLike = ILLUMINANT_D65_
     Returns:
       ``[..., 3]`` XYZ, Y in [0, 1] for RGB in [0, 1] (white: Y = 1).
     """
-    RGB = _as_float(RGB)
+    RGB = as_float(RGB)
     _check_triplets(RGB, "RGB")
     M = jnp.asarray(_SRGB_RGB_TO_XYZ, RGB.dtype)
     if not _is_d65(illuminant):
@@ -737,7 +731,7 @@ def XYZ_to_linear_RGB(XYZ: ArrayLike, *, illuminant: ArrayLike = ILLUMINANT_D65_
       ``[..., 3]`` linear RGB, unclipped: colours outside the sRGB gamut have
       components below 0 or above 1.
     """
-    XYZ = _as_float(XYZ)
+    XYZ = as_float(XYZ)
     _check_triplets(XYZ, "XYZ")
     M = jnp.asarray(_SRGB_XYZ_TO_RGB, XYZ.dtype)
     if not _is_d65(illuminant):
@@ -830,7 +824,7 @@ def RGB_to_HSV(RGB: ArrayLike) -> jax.Array:
       Gradients are finite everywhere; at greys the hue's gradient is 0, and
       where two components tie for the maximum it is a subgradient.
     """
-    RGB = _as_float(RGB)
+    RGB = as_float(RGB)
     _check_triplets(RGB, "RGB")
     R, G, B = RGB[..., 0], RGB[..., 1], RGB[..., 2]
     maximum = jnp.max(RGB, axis=-1)
@@ -865,7 +859,7 @@ def HSV_to_RGB(HSV: ArrayLike) -> jax.Array:
       ``[..., 3]`` RGB; in [0, 1] for ``S, V`` in [0, 1]. Differentiable in
       ``H``, ``S`` and ``V`` (piecewise linear in ``H``).
     """
-    HSV = _as_float(HSV)
+    HSV = as_float(HSV)
     _check_triplets(HSV, "HSV")
     H, S, V = HSV[..., 0], HSV[..., 1], HSV[..., 2]
     h = 6 * jnp.mod(H, 1.0)

@@ -3,7 +3,7 @@
 A model predicts a vector per colour; an *encoding* says what the vector
 means. ``encode`` turns exact specifications into training targets,
 ``decode`` turns outputs back into specifications ``[hue, value, chroma,
-code]`` (the conventions of ../shared/DESIGN.md). The first ``n_regression``
+code]`` (the conventions of docs/engine.md). The first ``n_regression``
 outputs are regressed; the rest, when there are any, are the 10 logits of the
 hue-family code (code = argmax + 1).
 
@@ -33,6 +33,8 @@ import math
 import jax
 import jax.numpy as jnp
 import numpy as np
+
+from munsell_jax.arrays import floor_mod, polyval
 
 __all__ = [
     "ENCODINGS",
@@ -98,16 +100,10 @@ def input_layout(config) -> str:
     return config.get("inputs") or ("xyY" if config["direction"] == "from_xyY" else "scaled")
 
 
-def _mod(x, d, xp):
-    # x - d floor(x / d), numpy's mod for a positive d, written out: jax2onnx
-    # cannot export jnp.mod with a symbolic batch dimension.
-    return x - d * xp.floor(x / d)
-
-
 def astm_hue(hue, code):
     """ASTM hue ``10 ((7 - code) mod 10) + hue``: R in (0, 10], YR (10, 20], ... PR (90, 100]."""
     xp = jnp if isinstance(hue, jax.Array) else np
-    return 10 * _mod(7 - code, 10, xp) + hue
+    return 10 * floor_mod(7 - code, 10, xp) + hue
 
 
 def hue_from_astm(h):
@@ -117,13 +113,13 @@ def hue_from_astm(h):
     ``normalise_specification`` does.
     """
     xp = jnp if isinstance(h, jax.Array) else np
-    h = _mod(h, 100.0, xp)
+    h = floor_mod(h, 100.0, xp)
     family = xp.floor(h / 10)
     hue = h - 10 * family
-    code = _mod(7 - family, 10, xp)
+    code = floor_mod(7 - family, 10, xp)
     code = xp.where(code == 0, 10, code)
     at_zero = hue <= 0
-    return xp.where(at_zero, 10.0, hue), xp.where(at_zero, _mod(code, 10, xp) + 1, code)
+    return xp.where(at_zero, 10.0, hue), xp.where(at_zero, floor_mod(code, 10, xp) + 1, code)
 
 
 # How a model sees its input, and the width of each layout: a specification
@@ -212,16 +208,16 @@ def specification_inputs(spec, *, inputs: str = "scaled"):
 def _value_coordinate(value, xp):
     """Munsell value -> its lattice coordinate: the value at integers, linear
     in luminance (the ASTM D1535 polynomial) between them."""
-    from munsell_jax.renotation import _ASTM_D1535, _polyval
+    from munsell_jax.renotation import ASTM_D1535
 
     lower = xp.clip(xp.floor(value), 0.0, 9.0)
-    below, above = _polyval(_ASTM_D1535, lower), _polyval(_ASTM_D1535, lower + 1)
-    return lower + (_polyval(_ASTM_D1535, value) - below) / (above - below)
+    below, above = polyval(ASTM_D1535, lower), polyval(ASTM_D1535, lower + 1)
+    return lower + (polyval(ASTM_D1535, value) - below) / (above - below)
 
 
 def _triangle(u, xp):
     """Period-2 triangle wave in [0, 1] with a corner at every integer ``u``."""
-    return xp.abs(_mod(u, 2.0, xp) - 1.0)
+    return xp.abs(floor_mod(u, 2.0, xp) - 1.0)
 
 
 def _code_labels(code, xp):
@@ -275,7 +271,7 @@ def decode(encoding: str | Encoding, outputs: jax.Array) -> jax.Array:
     elif enc.name == "classification":
         hue, value, chroma = 10 * o[0], 10 * o[1], 50 * o[2]
     elif enc.name == "family_angle":
-        hue = _mod(10 * _angle(o[0], o[1]) / (2 * math.pi), 10.0, jnp)
+        hue = floor_mod(10 * _angle(o[0], o[1]) / (2 * math.pi), 10.0, jnp)
         value, chroma = 10 * o[2], 50 * o[3]
     if enc.name in ("hue_angle", "cartesian"):  # the hue is the angle of a 2-vector
         h = 100 * _angle(o[0], o[1]) / (2 * math.pi)

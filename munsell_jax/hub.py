@@ -222,13 +222,14 @@ def load_converter(name: str | Path) -> Converter:
     return Converter(network, config)
 
 
-def approximator(name: str | Path = "to_xyY/approximator") -> Converter:
+def approximator(name: str | Path) -> Converter:
     """A shipped differentiable Munsell -> xyY approximator as an NNX module.
 
     ``f(spec [..., 4]) -> xyY [..., 3]`` (raw units, float32), differentiable
     and jit-able: the forward of ``munsell_delta_e_loss(..., forward=f)`` when
     the exact engine is not wanted. ``"to_xyY/lattice_mlp_exact"`` is the most
-    accurate; ``name`` may also be a model folder.
+    accurate, ``"to_xyY/approximator"`` the smallest; ``name`` may also be a
+    model folder.
     """
     converter = load_converter(name)
     if converter.direction != "to_xyY":
@@ -277,6 +278,10 @@ def _load(
     if str(name) == ENGINE:
         engine = jax.jit(engine_predict(jnp.float64 if x64 else jnp.float32))
         return lambda inputs: np.asarray(engine(jnp.asarray(inputs)))
+    if not (folder / PARAMS).exists():
+        raise FileNotFoundError(
+            f"no {PARAMS} in {folder}: for a training run, use munsell_jax.lab.train.load_run"
+        )
     config = _read_config(folder)
     return predictor(load_params(build_model(config), folder / PARAMS), config)
 

@@ -37,11 +37,11 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from munsell_jax.arrays import as_float
 from munsell_jax.colorimetry import ILLUMINANT_C_xy
 from munsell_jax.renotation import (
-    _as_float,
-    _forward,
     luminance_to_value,
+    munsell_to_xyY_unmasked,
     renotation_tables,
 )
 
@@ -215,7 +215,7 @@ def _initial_guess(xy: jax.Array, value: jax.Array) -> tuple[jax.Array, jax.Arra
 
 def _xy_of(astm: jax.Array, value: jax.Array, chroma: jax.Array) -> jax.Array:
     """xy of the forward at (ASTM hue, value, chroma), invalid rows unmasked."""
-    xyY_model, _ = _forward(_spec_from_astm(astm, value, chroma))
+    xyY_model, _ = munsell_to_xyY_unmasked(_spec_from_astm(astm, value, chroma))
     return xyY_model[..., :2]
 
 
@@ -490,7 +490,7 @@ def _solve(xyY: jax.Array, iterations: int, start: jax.Array | None = None) -> I
     chroma = jnp.where(grey, 0.0, chroma)
     spec = _spec_from_astm(astm, jnp.where(grey, value, value_solve), chroma)
     spec = _normalised(spec)
-    xyY_out, valid = _forward(spec)
+    xyY_out, valid = munsell_to_xyY_unmasked(spec)
     residual = jnp.linalg.norm(xyY_out[..., :2] - xy, axis=-1)
     residual = jnp.where(finite, residual, jnp.nan)
     spec = jnp.where(finite[..., None], spec, jnp.nan)
@@ -550,7 +550,7 @@ def xyY_to_munsell(
       Colours within 1e-9 of the white point in xy are greys ``[0, V, 0, 0]``.
       The solve is not differentiable (use the forward for gradients).
     """
-    xyY = jax.lax.stop_gradient(_as_float(xyY))
+    xyY = jax.lax.stop_gradient(as_float(xyY))
     start = None
     if isinstance(init, str) and init != "table":
         from munsell_jax.hub import load_model
@@ -558,7 +558,7 @@ def xyY_to_munsell(
         predict = load_model(HYBRID_MODEL if init == "model" else init)
         start = predict(np.asarray(xyY, np.float32).reshape(-1, 3)).reshape(*xyY.shape[:-1], 4)
     elif not isinstance(init, str):
-        start = _as_float(init)
+        start = as_float(init)
         if start.shape != xyY.shape[:-1] + (4,):
             raise ValueError(
                 f"init specifications must have shape {xyY.shape[:-1] + (4,)}, not {start.shape}"

@@ -45,6 +45,7 @@ import optax
 from flax import nnx
 
 from munsell_jax import colorimetry
+from munsell_jax.arrays import as_float
 
 __all__ = [
     "DeltaELoss",
@@ -75,6 +76,7 @@ def _check(name: str, value: str, choices: tuple[str, ...]) -> None:
 
 
 def _reduce(x: jax.Array, reduction: str) -> jax.Array:
+    _check("reduction", reduction, REDUCTIONS)
     if reduction == "mean":
         return jnp.mean(x)
     if reduction == "sum":
@@ -85,7 +87,7 @@ def _reduce(x: jax.Array, reduction: str) -> jax.Array:
 def _to_Lab(colours, space: str, illuminant) -> jax.Array:
     _check("space", space, SPACES)
     if space == "Lab":
-        return colorimetry._as_float(colours)
+        return as_float(colours)
     if space == "sRGB":
         white = colorimetry.ILLUMINANT_D65_xy if illuminant is None else illuminant
         return colorimetry.sRGB_to_Lab(colours, illuminant=white)
@@ -99,9 +101,9 @@ def _to_Lab(colours, space: str, illuminant) -> jax.Array:
 
 
 def _exact_forward(spec_Bx4: jax.Array) -> tuple[jax.Array, jax.Array]:
-    from munsell_jax.renotation import _forward
+    from munsell_jax.renotation import munsell_to_xyY_unmasked
 
-    return _forward(spec_Bx4)
+    return munsell_to_xyY_unmasked(spec_Bx4)
 
 
 def munsell_delta_e(
@@ -261,8 +263,8 @@ class DeltaELoss(nnx.Module):
     Args:
       metric: ``"ciede2000"`` (default), ``"cie94"`` or ``"cie76"``.
       space: the inputs' space, required (``SPACES``; see ``delta_e``).
-      reduction: ``"mean"`` (default), ``"sum"`` or ``"none"``, as
-        ``delta_e_loss``.
+      reduction: ``"mean"`` (default) or ``"sum"`` over colours, or ``"none"``:
+        the Delta E per colour, ``[...]``.
 
     Bad options raise ``ValueError`` here, when the layer is built.
     """
@@ -418,7 +420,7 @@ def soft_histogram(
       ``[..., C, bins]`` (the other axes kept in order): each channel's
       histogram, summing to 1.
     """
-    x = colorimetry._as_float(x)
+    x = as_float(x)
     axes = _pixel_axes(x, axes)
     low, high = value_range
     width = (high - low) / bins

@@ -42,13 +42,16 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from munsell_jax.arrays import as_float, floor_mod, polyval
 from munsell_jax.colorimetry import ILLUMINANT_C_xy
 
 __all__ = [
+    "ASTM_D1535",
     "RenotationTables",
     "luminance_to_value",
     "maximum_chroma",
     "munsell_to_xyY",
+    "munsell_to_xyY_unmasked",
     "renotation_tables",
     "renotation_valid",
     "value_to_luminance",
@@ -64,7 +67,7 @@ _SINGLE_HUE_KNOTS = np.array([0.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 9.0, 10.0])
 _HUE_ANGLE_KNOTS = np.array([0.0, 45.0, 70.0, 135.0, 160.0, 225.0, 255.0, 315.0, 360.0])
 
 # ASTM D1535 polynomial: Munsell value V (0-10) -> luminance Y (0-100).
-_ASTM_D1535 = (0.0, 1.1914, -0.22533, 0.23352, -0.020484, 0.00081939)
+ASTM_D1535 = (0.0, 1.1914, -0.22533, 0.23352, -0.020484, 0.00081939)
 
 
 class RenotationTables(NamedTuple):
@@ -154,21 +157,6 @@ def renotation_tables() -> RenotationTables:
     return RenotationTables(xy, valid, method, max_chroma, hue_angle)
 
 
-def _as_float(x: jax.typing.ArrayLike) -> jax.Array:
-    x = jnp.asarray(x)
-    if not jnp.issubdtype(x.dtype, jnp.floating):
-        x = x.astype(jnp.result_type(float))
-    return x
-
-
-def _polyval(coefficients: tuple[float, ...], x):
-    """Horner's rule on a numpy or JAX array (``x * 0``: either's zeros)."""
-    result = x * 0.0
-    for c in reversed(coefficients):
-        result = result * x + c
-    return result
-
-
 def value_to_luminance(value: jax.typing.ArrayLike) -> jax.Array:
     """Munsell value -> luminance Y by the ASTM D1535 polynomial.
 
@@ -179,8 +167,8 @@ def value_to_luminance(value: jax.typing.ArrayLike) -> jax.Array:
       ``[...]`` luminance Y in [0, 1] (Y = 1 at V = 10, relative to the
       ideal white). Outside [0, 10] the polynomial is extrapolated.
     """
-    value = _as_float(value)
-    return _polyval(_ASTM_D1535, value) / 100.0
+    value = as_float(value)
+    return polyval(ASTM_D1535, value) / 100.0
 
 
 @functools.cache
@@ -188,7 +176,7 @@ def _value_table() -> tuple[np.ndarray, np.ndarray]:
     # colour's munsell_value_ASTMD1535 inverts the polynomial with a linear
     # interpolator on values 0, 0.001, ..., 9.999 and extrapolates linearly.
     values = np.arange(0, 10, 0.001)
-    luminances = np.polynomial.polynomial.polyval(values, _ASTM_D1535)
+    luminances = np.polynomial.polynomial.polyval(values, ASTM_D1535)
     return luminances, values
 
 
@@ -206,7 +194,7 @@ def luminance_to_value(Y: jax.typing.ArrayLike) -> jax.Array:
       ``[...]`` Munsell value, in [0, 10] for Y in [0, 1]; linearly
       extrapolated outside.
     """
-    Y = _as_float(Y) * 100.0
+    Y = as_float(Y) * 100.0
     luminances, values = (jnp.asarray(t, Y.dtype) for t in _value_table())
     inside = jnp.interp(Y, luminances, values)
     below = values[0] + (Y - luminances[0]) * (values[1] - values[0]) / (
@@ -219,16 +207,9 @@ def luminance_to_value(Y: jax.typing.ArrayLike) -> jax.Array:
 
 
 def _hue_angle(hue: jax.Array, code: jax.Array) -> jax.Array:
-    single_hue = _mod(_mod(17 - code, 10) + hue / 10 - 0.5, 10)
+    single_hue = floor_mod(floor_mod(17 - code, 10) + hue / 10 - 0.5, 10)
     knots = jnp.asarray(_SINGLE_HUE_KNOTS, hue.dtype)
     return jnp.interp(single_hue, knots, jnp.asarray(_HUE_ANGLE_KNOTS, hue.dtype))
-
-
-def _mod(x: jax.Array, d: float) -> jax.Array:
-    """``x mod d`` in [0, d) as ``x - d floor(x / d)``: exact on the small
-    integers and hues it meets here, and exportable to ONNX (jax2onnx cannot
-    lower ``jnp.mod`` with a symbolic batch dimension)."""
-    return x - d * jnp.floor(x / d)
 
 
 def _interp2(t0: jax.Array, t1: jax.Array, t: jax.Array, a: jax.Array, b: jax.Array):
@@ -253,13 +234,13 @@ class _Parts(NamedTuple):
 def _hue_parts(hue: jax.Array, code: jax.Array) -> _Parts:
     tables = renotation_tables()
     # Step arithmetic in floats (small integers, exact), cast to indices last.
-    family = _mod(7 - code, 10)  # 0 for R ... 9 for RP
+    family = floor_mod(7 - code, 10)  # 0 for R ... 9 for RP
     nearest = jnp.round(hue / 2.5)
     hue_snapped = jnp.abs(hue - 2.5 * nearest) < _THRESHOLD_INTEGER
-    snap_step = _mod(4 * family + nearest - 1, _N_HUES).astype(jnp.int32)
+    snap_step = floor_mod(4 * family + nearest - 1, _N_HUES).astype(jnp.int32)
     cell = jnp.clip(jnp.floor(hue / 2.5), 0, 3)
-    step_ccw = _mod(4 * family + cell, _N_HUES)
-    step_cw = _mod(step_ccw - 1, _N_HUES).astype(jnp.int32)
+    step_ccw = floor_mod(4 * family + cell, _N_HUES)
+    step_cw = floor_mod(step_ccw - 1, _N_HUES).astype(jnp.int32)
     step_ccw = step_ccw.astype(jnp.int32)
 
     # colour's bookkeeping of the angles at the bounding hues, verbatim.
@@ -377,13 +358,18 @@ def _normalise(spec: jax.Array):
     grey = (chroma == 0) | (jnp.isnan(hue) & jnp.isnan(chroma) & jnp.isnan(code))
     wrap = hue == 0  # 0YR is 10R; adding (not setting) 10 keeps the hue gradient
     hue = jnp.where(wrap, hue + 10.0, hue)
-    code = jnp.where(wrap, _mod(code, 10) + 1, code)
+    code = jnp.where(wrap, floor_mod(code, 10) + 1, code)
     return hue, value, chroma, code, grey
 
 
-def _forward(spec: jax.Array) -> tuple[jax.Array, jax.Array]:
-    """Munsell specification -> (xyY, valid) with the invalid rows unmasked."""
-    spec = _as_float(spec)
+def munsell_to_xyY_unmasked(spec: jax.Array) -> tuple[jax.Array, jax.Array]:
+    """``munsell_to_xyY`` without the NaN mask: ``(xyY [..., 3], valid [...])``.
+
+    Rows outside the renotation data (``valid`` False) hold whatever the
+    clamped interpolation gives, finite and with finite gradients, so a loss
+    can mask them itself (``munsell_delta_e``) instead of meeting NaN.
+    """
+    spec = as_float(spec)
     hue, value, chroma, code, grey = _normalise(spec)
     dtype = spec.dtype
 
@@ -454,7 +440,7 @@ def renotation_valid(spec: jax.typing.ArrayLike) -> jax.Array:
       ``munsell_specification_to_xyY`` returns a value (greys: value in
       [0, 10]).
     """
-    return _forward(spec)[1]
+    return munsell_to_xyY_unmasked(spec)[1]
 
 
 def munsell_to_xyY(spec: jax.typing.ArrayLike) -> jax.Array:
@@ -476,7 +462,7 @@ def munsell_to_xyY(spec: jax.typing.ArrayLike) -> jax.Array:
       beyond the data at a bounding hue or value, hue outside [0, 10], code not
       an integer in 1..10, NaN or inf; greys with value outside [0, 10].
     """
-    xyY, valid = _forward(spec)
+    xyY, valid = munsell_to_xyY_unmasked(spec)
     return jnp.where(valid[..., None], xyY, jnp.nan)
 
 
@@ -495,7 +481,7 @@ def maximum_chroma(hue_value_code: jax.typing.ArrayLike) -> jax.Array:
       ``[...]`` maximum chroma (even number, or interpolated above value 9);
       NaN for values below 1 or malformed hue/code.
     """
-    hvc = _as_float(hue_value_code)
+    hvc = as_float(hue_value_code)
     hue, value, code = hvc[..., 0], hvc[..., 1], hvc[..., 2]
     tables = renotation_tables()
     ok = (

@@ -16,14 +16,14 @@ import numpy as np
 
 jax.config.update("jax_enable_x64", True)
 
-from munsell_jax.lab.data import _all_specs, all_colours  # noqa: E402
+from munsell_jax.lab.data import all_colours, nominal_specifications  # noqa: E402
 
 
 def main() -> None:
     from colour.notation.datasets.munsell import MUNSELL_COLOURS_ALL
 
     reference = all_colours()
-    names = np.array(_all_specs(MUNSELL_COLOURS_ALL))
+    names = np.array(nominal_specifications(MUNSELL_COLOURS_ALL))
     exact = reference.specification
     print("value  colours  exact - name: value     chroma mean (sd)  min .. max")
     for value in range(1, 10):

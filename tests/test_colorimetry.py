@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from colour.difference.delta_e import intermediate_attributes_CIE2000
 
+import munsell_jax
 from munsell_jax import colorimetry
 from munsell_jax.colorimetry import (
     ILLUMINANT_C_xy,
@@ -28,10 +29,10 @@ from munsell_jax.colorimetry import (
     delta_E_CIE1976,
     delta_E_CIE1994,
     delta_E_CIE2000,
-    delta_E_loss,
     xyY_to_Lab,
     xyY_to_XYZ,
 )
+from munsell_jax.losses import delta_e_loss
 
 # Sharma, Wu & Dalal (2005), Color Res. Appl. 30(1):21-30, doi:10.1002/col.20070,
 # Table 1: L1 a1 b1 L2 a2 b2 dE00 (kL = kC = kH = 1).
@@ -82,6 +83,12 @@ DELTA_E = {
     "CIE 2000": delta_E_CIE2000,
 }
 
+
+def xyY_loss(pred_xyY, target_xyY):
+    """The Munsell convention's loss: mean CIEDE2000 of xyY under illuminant C."""
+    return delta_e_loss(pred_xyY, target_xyY, space="xyY")
+
+
 # One jitted version of every function, shared by all tests (one compile per dtype).
 JIT = {
     "xyY_to_XYZ": jax.jit(xyY_to_XYZ),
@@ -95,7 +102,7 @@ JIT = {
     "CIE 1976": jax.jit(delta_E_CIE1976),
     "CIE 1994": jax.jit(delta_E_CIE1994, static_argnames="textiles"),
     "CIE 2000": jax.jit(delta_E_CIE2000),
-    "delta_E_loss": jax.jit(delta_E_loss),
+    "xyY loss": jax.jit(xyY_loss),
 }
 
 
@@ -422,7 +429,7 @@ def test_leading_axes_broadcast():
         assert jax.eval_shape(fn, Lab, xyY).shape == (2, 5)
     for fn in (xyY_to_Lab, Lab_to_xyY, Lab_to_LCHab, LCHab_to_Lab):
         assert jax.eval_shape(fn, Lab).shape == (2, 5, 3)
-    assert jax.eval_shape(delta_E_loss, Lab, xyY).shape == ()
+    assert jax.eval_shape(xyY_loss, Lab, xyY).shape == ()
     white = jax.ShapeDtypeStruct((5, 2), jnp.float32)
     out = jax.eval_shape(lambda x, w: XYZ_to_Lab(x, illuminant=w), Lab, white)
     assert out.shape == (2, 5, 3) and out.dtype == jnp.float32
@@ -447,9 +454,46 @@ def test_delta_e_loss_is_mean_cie2000_under_c(xyY_rows):
             method="CIE 2000",
         )
     )
-    loss = JIT["delta_E_loss"](pred, target)
+    loss = JIT["xyY loss"](pred, target)
     assert loss.shape == ()
     np.testing.assert_allclose(loss, expected, rtol=1e-12)
+
+
+def test_delta_E_loss_is_a_deprecated_alias_of_delta_e_loss(xyY_rows):
+    pred, target = xyY_rows[:8], xyY_rows[8:16]
+    with pytest.warns(DeprecationWarning, match=r"munsell_jax\.delta_e_loss"):
+        old = colorimetry.delta_E_loss(pred, target)
+    np.testing.assert_array_equal(old, delta_e_loss(pred, target, space="xyY"))
+    assert "delta_E_loss" not in colorimetry.__all__
+    assert munsell_jax.delta_E_loss is colorimetry.delta_E_loss  # importable, not public
+    assert "delta_E_loss" not in munsell_jax.__all__
+
+
+@pytest.mark.parametrize("method", list(DELTA_E))
+@pytest.mark.parametrize("textiles", [False, True])
+def test_delta_E_dispatches_by_colour_name(method, textiles):
+    Lab_1, Lab_2 = edge_lab_pairs()
+    options = {"textiles": textiles} if method == "CIE 1994" else {}
+    if method == "CIE 2000" and textiles:
+        options = {"kL": 2.0}
+    expected = np.asarray(DELTA_E[method](Lab_1, Lab_2, **options))
+    # colour's names and aliases: any case, with or without the space
+    for name in (method, method.lower(), method.replace(" ", ""), method.lower().replace(" ", "")):
+        got = colorimetry.delta_E(Lab_1, Lab_2, method=name, textiles=textiles)
+        np.testing.assert_array_equal(got, expected)
+    # colour's textiles weights (away from the edge cases, where CIEDE2000's
+    # hue branch at 180 degrees may differ: see the module docstring)
+    Lab_1, Lab_2 = random_lab_pairs(100, seed=94)
+    got = colorimetry.delta_E(Lab_1, Lab_2, method=method, textiles=textiles)
+    reference = colour.delta_E(Lab_1, Lab_2, method=method, textiles=textiles)
+    np.testing.assert_allclose(got, reference, rtol=0, atol=1e-10)
+
+
+def test_delta_E_defaults_to_CIE_2000_and_names_its_methods():
+    Lab_1, Lab_2 = SHARMA_2005[:, :3], SHARMA_2005[:, 3:6]
+    np.testing.assert_allclose(colorimetry.delta_E(Lab_1, Lab_2), SHARMA_2005[:, 6], atol=1e-4)
+    with pytest.raises(ValueError, match="CIE 1976"):
+        colorimetry.delta_E(Lab_1, Lab_2, method="CMC")
 
 
 # --------------------------------------------------------------------------- #
@@ -479,7 +523,7 @@ def _cases():
         "CIE 1976": (delta_E_CIE1976, (Lab_1, Lab_2), {}),
         "CIE 1994": (delta_E_CIE1994, (Lab_1, Lab_2), {"textiles": True}),
         "CIE 2000": (delta_E_CIE2000, (Lab_1, Lab_2), {}),
-        "delta_E_loss": (delta_E_loss, (xyY, xyY[::-1]), {}),
+        "xyY loss": (xyY_loss, (xyY, xyY[::-1]), {}),
     }
 
 
@@ -523,8 +567,8 @@ def _forward(fn):
 
 REVERSE = {name: _reverse(fn) for name, fn in DELTA_E.items()}
 FORWARD = {name: _forward(fn) for name, fn in DELTA_E.items()}
-LOSS_REVERSE = jax.jit(jax.jacrev(delta_E_loss, argnums=(0, 1)))
-LOSS_FORWARD = _forward(delta_E_loss)  # row by row: the loss of one pair is its Delta E
+LOSS_REVERSE = jax.jit(jax.jacrev(xyY_loss, argnums=(0, 1)))
+LOSS_FORWARD = _forward(xyY_loss)  # row by row: the loss of one pair is its Delta E
 
 # Points where every formula is smooth (no grey, no hue 180 degrees away), for
 # the finite-difference checks.

@@ -58,7 +58,7 @@ def test_inside_the_data_and_finite(sets, name):
 def test_perturbation_real_stays_near_the_real_colours(sets):
     from colour.notation.datasets.munsell import MUNSELL_COLOURS_REAL
 
-    real = np.array(data._all_specs(MUNSELL_COLOURS_REAL))
+    real = np.array(data.nominal_specifications(MUNSELL_COLOURS_REAL))
     real = real[real[:, 2] > 0]
     spec = sets["perturbation_real"].specification
 

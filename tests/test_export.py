@@ -10,10 +10,10 @@ import numpy as np
 import onnx
 import pytest
 
-from munsell_jax.hub import ENGINE, MODELS, load_model, shipped_models
+from munsell_jax.hub import ENGINE, MODELS, load_model, predictor, shipped_models
 from munsell_jax.lab.cli import main
 from munsell_jax.lab.export import export, parity
-from munsell_jax.lab.train import train_and_evaluate
+from munsell_jax.lab.train import load_run, train_and_evaluate
 
 KINDS = {
     "regression": ("from_xyY", "regression", {"name": "mlp", "widths": (16, 16)}),
@@ -113,13 +113,15 @@ def test_shipped_engine_loads_in_a_fresh_process_without_jax():
 def test_cli_and_loader_agree(runs):
     assert main(["export", str(runs["to_xyY"])]) == 0
     inputs = np.array([[5.0, 5.0, 10.0, 7.0], [2.5, 8.0, 4.0, 3.0]], np.float32)
-    a = load_model(runs["to_xyY"])(inputs)
+    a = predictor(*load_run(runs["to_xyY"]))(inputs)
     b = load_model(runs["to_xyY"], backend="onnx")(inputs)
     np.testing.assert_allclose(a, b, atol=1e-5)
     with pytest.raises(ValueError, match="backend"):
         load_model(runs["to_xyY"], backend="tflite")
     with pytest.raises(FileNotFoundError, match="no model"):
         load_model("from_xyY/nothing")
+    with pytest.raises(FileNotFoundError, match="load_run"):
+        load_model(runs["to_xyY"])  # a training run: orbax, not package files
 
 
 def test_ship_makes_a_contract_folder(runs, tmp_path):

@@ -23,6 +23,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 import scipy.stats
+from flax import nnx
 
 import munsell_jax
 from munsell_jax import colorimetry, losses
@@ -370,19 +371,57 @@ def test_delta_e_eager_matches_jit_and_reductions():
     np.testing.assert_allclose(total, np.sum(eager), rtol=1e-12)
 
 
-def test_delta_e_loss_defaults_are_delta_E_loss():
-    pred, target, _ = _pairs("xyY")
-    np.testing.assert_allclose(
-        munsell_jax.delta_e_loss(pred, target), munsell_jax.delta_E_loss(pred, target), rtol=1e-14
+def test_srgb_images_need_space_srgb():
+    """The silent fault that made ``space`` required: sRGB images read as xyY
+    give a plausible number that is not their Delta E."""
+    expected = np.mean(
+        colorimetry.delta_E_CIE2000(colorimetry.sRGB_to_Lab(PRED), colorimetry.sRGB_to_Lab(TARGET))
     )
+    got = _jit(losses.delta_e_loss, space="sRGB")(PRED, TARGET)
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+    as_xyY = _jit(losses.delta_e_loss, space="xyY")(PRED, TARGET)
+    assert not np.isclose(as_xyY, expected, rtol=0.1)
+
+
+# Every public loss that converts colours, with its other arguments.
+NEEDS_SPACE = {
+    "delta_e": lambda **o: losses.delta_e(RGB[:2], RGB[:2], **o),
+    "delta_e_loss": lambda **o: losses.delta_e_loss(RGB[:2], RGB[:2], **o),
+    "DeltaELoss": lambda **o: losses.DeltaELoss(**o),
+    "ab_huber_loss": lambda **o: losses.ab_huber_loss(RGB[:2], RGB[:2], **o),
+    "colour_diversity_loss": lambda **o: losses.colour_diversity_loss(PRED[:1], **o),
+}
+
+
+@pytest.mark.parametrize("name", list(NEEDS_SPACE))
+def test_space_is_required_and_checked(name):
+    call = NEEDS_SPACE[name]
+    with pytest.raises(TypeError, match="space"):
+        call()
+    with pytest.raises(ValueError, match=r"space must be one of \('xyY', 'XYZ', 'Lab', 'sRGB'\)"):
+        call(space="RGB")
+    fn = getattr(losses, name)
+    space = inspect.signature(fn.__init__ if inspect.isclass(fn) else fn).parameters["space"]
+    assert space.kind == space.KEYWORD_ONLY and space.default is space.empty
+
+
+def test_losses_without_space_take_no_space():
+    """The others do not convert colours: RGB (``hsv_loss``) or any units."""
+    for name in losses.__all__:
+        fn = getattr(losses, name)
+        if callable(fn) and name not in NEEDS_SPACE and not name.startswith("munsell"):
+            parameters = inspect.signature(fn).parameters
+            assert "space" not in parameters and "illuminant" not in parameters, name
 
 
 def test_bad_options_raise():
     x = RGB[:2]
     with pytest.raises(ValueError, match="metric"):
-        losses.delta_e(x, x, metric="cie2001")
-    with pytest.raises(ValueError, match="space"):
-        losses.delta_e(x, x, space="RGB")
+        losses.delta_e(x, x, metric="cie2001", space="sRGB")
+    with pytest.raises(ValueError, match="metric"):
+        losses.DeltaELoss(metric="cie2001", space="sRGB")
+    with pytest.raises(ValueError, match="reduction"):
+        losses.DeltaELoss(space="sRGB", reduction="median")
     with pytest.raises(ValueError, match="reduction"):
         losses.charbonnier_loss(x, x, reduction="median")
     with pytest.raises(ValueError, match="distance"):
@@ -471,7 +510,7 @@ IMAGE_LOSSES = {
     ),
     "ab huber": (
         losses.ab_huber_loss,
-        {"delta": 2.0},
+        {"delta": 2.0, "space": "sRGB"},
         lambda p, t: np.mean(_huber(_lab(p)[..., 1:] - _lab(t)[..., 1:], 2.0), axis=-1),
     ),
     "ab huber Lab": (
@@ -486,7 +525,7 @@ IMAGE_LOSSES = {
     ),
     "diversity": (
         lambda p, t, **o: losses.colour_diversity_loss(p, **o),
-        {},
+        {"space": "sRGB"},
         _diversity_reference,
     ),
     "fft": (losses.frequency_loss, {}, _fft_reference),
@@ -560,9 +599,9 @@ def test_histogram_emd_is_the_wasserstein_distance():
 
 
 def test_uncertainty_weighting_combines_the_colour_losses():
-    from flax import nnx
+    from munsell_jax.lab.objectives import UncertaintyWeighting
 
-    weighting = munsell_jax.UncertaintyWeighting(3)
+    weighting = UncertaintyWeighting(3)
     terms = jnp.stack(
         [
             munsell_jax.delta_e_loss(PRED, TARGET, space="sRGB"),
@@ -573,6 +612,81 @@ def test_uncertainty_weighting_combines_the_colour_losses():
     np.testing.assert_allclose(weighting(terms), jnp.sum(terms), rtol=1e-6)  # starts as a sum
     grads = nnx.grad(lambda w: w(terms))(weighting)
     assert np.isfinite(grads.log_var[...]).all()
+
+
+# --------------------------------------------------------------------------- #
+# reduction: one meaning on every loss
+# --------------------------------------------------------------------------- #
+
+PUBLIC_LOSSES = [n for n in losses.__all__ if n.endswith("_loss")]
+# name -> (loss, options), on the images PRED, TARGET [12, 4, 4, 3]
+REDUCTIONS = {name: (fn, options) for name, (fn, options, _) in IMAGE_LOSSES.items()}
+REDUCTIONS["delta e"] = (losses.delta_e_loss, {"space": "sRGB"})
+PER_IMAGE = {"diversity", "fft", "histogram", "histogram l1"}
+
+
+def test_every_public_loss_takes_reduction():
+    assert len(PUBLIC_LOSSES) == 8, PUBLIC_LOSSES
+    for fn in [getattr(losses, n) for n in PUBLIC_LOSSES] + [losses.DeltaELoss]:
+        signature = inspect.signature(fn.__init__ if inspect.isclass(fn) else fn)
+        reduction = signature.parameters["reduction"]
+        assert reduction.kind == reduction.KEYWORD_ONLY and reduction.default == "mean", fn
+        assert 'reduction: ``"mean"`` (default)' in inspect.getdoc(fn), fn
+
+
+@pytest.mark.parametrize("name", list(REDUCTIONS))
+def test_reduction_means_the_same_on_every_loss(name):
+    """``"none"``: one value per colour (per image for per-image losses);
+    ``"mean"`` and ``"sum"``: their mean and sum."""
+    fn, options = REDUCTIONS[name]
+    per_example = np.asarray(_jit(fn, reduction="none", **options)(PRED, TARGET))
+    assert per_example.shape == (PRED.shape[:1] if name in PER_IMAGE else PRED.shape[:-1])
+    mean = _jit(fn, **options)(PRED, TARGET)
+    np.testing.assert_allclose(mean, per_example.mean(), rtol=1e-12, atol=1e-12)
+    total = _jit(fn, reduction="sum", **options)(PRED, TARGET)
+    np.testing.assert_allclose(total, per_example.sum(), rtol=1e-12, atol=1e-12)
+    bad = functools.partial(fn, reduction="median", **options)
+    with pytest.raises(ValueError, match="reduction must be one of"):
+        jax.eval_shape(bad, PRED, TARGET)
+
+
+# --------------------------------------------------------------------------- #
+# DeltaELoss: the Flax NNX layer
+# --------------------------------------------------------------------------- #
+
+
+class _Colouriser(nnx.Module):
+    """A toy model that composes the loss like any layer."""
+
+    def __init__(self, *, rngs):
+        self.linear = nnx.Linear(3, 3, param_dtype=jnp.float64, rngs=rngs)
+        self.loss = munsell_jax.DeltaELoss(space="sRGB")
+
+    def __call__(self, x, target):
+        return self.loss(jax.nn.sigmoid(self.linear(x)), target)
+
+
+def test_delta_e_loss_layer_is_the_function_under_nnx_jit():
+    layer = munsell_jax.DeltaELoss(space="sRGB", reduction="none")
+    assert jax.tree.leaves(nnx.state(layer)) == []  # stateless
+    got = nnx.jit(lambda loss, p, t: loss(p, t))(layer, PRED, TARGET)
+    np.testing.assert_allclose(
+        got, _jit(losses.delta_e_loss, reduction="none", space="sRGB")(PRED, TARGET), rtol=1e-12
+    )
+    # finite gradients, including the identical images (pred == target)
+    mean = munsell_jax.DeltaELoss(space="sRGB")
+    grad = nnx.jit(jax.grad(lambda p: mean(p, TARGET)))(PRED)
+    assert np.isfinite(np.asarray(grad)).all()
+
+
+def test_delta_e_loss_layer_trains_inside_a_model():
+    model = _Colouriser(rngs=nnx.Rngs(0))
+    x, target = PRED[:2], TARGET[:2]
+    loss, grads = nnx.jit(nnx.value_and_grad(lambda m: m(x, target)))(model)
+    expected = losses.delta_e_loss(jax.nn.sigmoid(model.linear(x)), target, space="sRGB")
+    np.testing.assert_allclose(loss, expected, rtol=1e-12)
+    leaves = jax.tree.leaves(nnx.state(grads))
+    assert len(leaves) == 2 and all(np.isfinite(np.asarray(g)).all() for g in leaves)
 
 
 # --------------------------------------------------------------------------- #

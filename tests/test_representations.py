@@ -1,4 +1,4 @@
-"""Colour-representation experiments (issue 11): tiny end-to-end runs and the
+"""Colour-representation experiments: tiny end-to-end runs and the
 regularisers, interventions and tone curves on hand-made inputs."""
 
 import json

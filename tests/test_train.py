@@ -314,7 +314,7 @@ def test_every_architecture_has_its_config():
         assert path.parent.name == config.direction
         assert "munsell-jax train" in module.__doc__ and str(path.name) in module.__doc__
         assert (config.direction, config.architecture) in ARCHITECTURES, path
-        if path.stem != "approximator":  # a Simple MLP of its own (issue 8)
+        if path.stem != "approximator":  # a Simple MLP of its own (the approximator)
             found[(config.direction, config.architecture)] = config
     assert set(found) == set(ARCHITECTURES)
     for key, config in found.items():
@@ -352,7 +352,7 @@ def test_zoo_configs_have_a_cpu_budget():
     import importlib.util
     import inspect
 
-    from munsell_jax.lab.train import CPU_BUDGET_SIZE, _base_config, with_budget
+    from munsell_jax.lab.train import CPU_BUDGET_SIZE, base_config, with_budget
 
     budgeted = 0
     for path in sorted((Path(__file__).parents[1] / "configs").glob("*_xyY/*.py")):
@@ -369,7 +369,7 @@ def test_zoo_configs_have_a_cpu_budget():
         assert cpu.model.to_dict() == full.model.to_dict(), path
         assert ":cpu" in module.__doc__, path
         if cpu.opt.stage_epochs:  # each stage's config builds (a default base too)
-            assert _base_config(cpu).model.name, path
+            assert base_config(cpu).model.name, path
     assert budgeted >= 25
     with pytest.raises(ValueError, match="budget must be one of"):
         with_budget(module.get_config(), "gpu", cpu_epochs=1)

@@ -4,7 +4,7 @@ r"""Deep + Wide, xyY -> Munsell: a deep MLP beside a wide shallow one, summed.
         --workdir runs/from_xyY/deep_wide
 
 Data: grid sampler, 500,000 exact pairs (90/10 train/validation).
-Full budget as written (for a GPU): not trained yet (issue 9).
+Full budget as written (for a GPU): not trained yet.
 CPU budget (``:cpu``, about two CPU-minutes): 30 epochs, 200,000
 samples; its row is in results/zoo (``python scripts/train_zoo.py``).
 """

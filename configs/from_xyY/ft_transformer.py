@@ -4,7 +4,7 @@ r"""FT-Transformer, xyY -> Munsell: a feature-tokenizer Transformer (dim 64, dep
         --workdir runs/from_xyY/ft_transformer
 
 Data: grid sampler, 500,000 exact pairs (90/10 train/validation).
-Full budget as written (for a GPU): not trained yet (issue 9).
+Full budget as written (for a GPU): not trained yet.
 CPU budget (``:cpu``, about two CPU-minutes): 3 epochs, 200,000
 samples; its row is in results/zoo (``python scripts/train_zoo.py``).
 """

@@ -5,7 +5,7 @@ block, an MLP head.
         --workdir runs/from_xyY/mlp_self_attention
 
 Data: grid sampler, 500,000 exact pairs (90/10 train/validation).
-Full budget as written (for a GPU): not trained yet (issue 9).
+Full budget as written (for a GPU): not trained yet.
 CPU budget (``:cpu``, about two CPU-minutes): 6 epochs, 200,000
 samples; its row is in results/zoo (``python scripts/train_zoo.py``).
 """

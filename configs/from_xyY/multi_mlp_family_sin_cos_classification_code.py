@@ -5,7 +5,7 @@ sin of the hue within its family, value, chroma and 10 code logits.
         --workdir runs/from_xyY/multi_mlp_family_sin_cos_classification_code
 
 Data: grid sampler, 500,000 exact pairs (90/10 train/validation).
-Full budget as written (for a GPU): not trained yet (issue 9).
+Full budget as written (for a GPU): not trained yet.
 CPU budget (``:cpu``, about two CPU-minutes): 2 epochs, 200,000
 samples; its row is in results/zoo (``python scripts/train_zoo.py``).
 """

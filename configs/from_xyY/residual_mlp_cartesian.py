@@ -1,4 +1,4 @@
-r"""Residual MLP (cartesian), xyY -> Munsell: the headline candidate of issue 9.
+r"""Residual MLP (cartesian), xyY -> Munsell: the headline candidate.
 
     munsell-jax train configs/from_xyY/residual_mlp_cartesian.py \
         --workdir runs/from_xyY/residual_mlp_cartesian

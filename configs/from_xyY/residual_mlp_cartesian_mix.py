@@ -1,4 +1,4 @@
-r"""Residual MLP (cartesian), fine-tuned on the lattice and the grid together (issue 9).
+r"""Residual MLP (cartesian), fine-tuned on the lattice and the grid together.
 
     munsell-jax train configs/from_xyY/residual_mlp_cartesian.py \
         --workdir runs/from_xyY/residual_mlp_cartesian

@@ -1,4 +1,4 @@
-r"""Residual MLP (cartesian), more lattice fine-tuning on fresh jitter (issue 9): ``:STAGE``.
+r"""Residual MLP (cartesian), more lattice fine-tuning on fresh jitter: ``:STAGE``.
 
     munsell-jax train configs/from_xyY/residual_mlp_cartesian_refine.py:1 \
         --workdir runs/from_xyY/residual_mlp_cartesian_refine

@@ -4,7 +4,7 @@ r"""Unified MLP, xyY -> Munsell: one MLP 3-128-256-512-256-128-4 for all four ou
         --workdir runs/from_xyY/unified_mlp
 
 Data: grid sampler, 500,000 exact pairs (90/10 train/validation).
-Full budget as written (for a GPU): not trained yet (issue 9).
+Full budget as written (for a GPU): not trained yet.
 CPU budget (``:cpu``, about two CPU-minutes): 30 epochs, 200,000
 samples; its row is in results/zoo (``python scripts/train_zoo.py``).
 """

@@ -1,4 +1,4 @@
-r"""The differentiable Munsell -> xyY approximator (issue 8): the published
+r"""The differentiable Munsell -> xyY approximator: the published
 Simple MLP (128-256-128, LayerNorm, SiLU) fed the harmonic hue inputs.
 
     munsell-jax train configs/to_xyY/approximator.py \

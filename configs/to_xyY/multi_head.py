@@ -4,7 +4,7 @@ r"""Multi-Head, Munsell -> xyY: a shared encoder and one head per output (x, y, 
         --workdir runs/to_xyY/multi_head
 
 Data: forward sampler, 200,000 exact pairs (90/10 train/validation).
-Full budget as written (for a GPU): not trained yet (issue 9).
+Full budget as written (for a GPU): not trained yet.
 CPU budget (``:cpu``, about two CPU-minutes): 6 epochs, 200,000
 samples; its row is in results/zoo (``python scripts/train_zoo.py``).
 """

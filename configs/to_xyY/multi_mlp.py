@@ -4,7 +4,7 @@ r"""Multi-MLP, Munsell -> xyY: three independent MLP branches 4-128-256-512-256-
         --workdir runs/to_xyY/multi_mlp
 
 Data: forward sampler, 200,000 exact pairs (90/10 train/validation).
-Full budget as written (for a GPU): not trained yet (issue 9).
+Full budget as written (for a GPU): not trained yet.
 CPU budget (``:cpu``, about two CPU-minutes): 4 epochs, 200,000
 samples; its row is in results/zoo (``python scripts/train_zoo.py``).
 """

@@ -6,7 +6,7 @@ error predictor.
 
 Data: forward sampler, 200,000 exact pairs (90/10 train/validation).
 Stage by stage: the base trains first in WORKDIR/base, then is frozen.
-Full budget as written (for a GPU): not trained yet (issue 9).
+Full budget as written (for a GPU): not trained yet.
 CPU budget (``:cpu``, about two CPU-minutes): 2 epochs per stage, 200,000
 samples; its row is in results/zoo (``python scripts/train_zoo.py``).
 """

@@ -1,4 +1,4 @@
-r"""Residual MLP, Munsell -> xyY: the headline candidate of issue 9.
+r"""Residual MLP, Munsell -> xyY: the headline candidate.
 
     munsell-jax train configs/to_xyY/residual_mlp.py \
         --workdir runs/to_xyY/residual_mlp

@@ -1,4 +1,4 @@
-r"""Residual MLP, Munsell -> xyY, fine-tuned near the renotation lattice (issue 9).
+r"""Residual MLP, Munsell -> xyY, fine-tuned near the renotation lattice.
 
     munsell-jax train configs/to_xyY/residual_mlp.py --workdir runs/to_xyY/residual_mlp
     munsell-jax train configs/to_xyY/residual_mlp_finetune.py \

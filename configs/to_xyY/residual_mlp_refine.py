@@ -1,4 +1,4 @@
-r"""Residual MLP, Munsell -> xyY: a second fine-tune near the lattice on fresh samples (issue 9).
+r"""Residual MLP, Munsell -> xyY: a second fine-tune near the lattice on fresh samples.
 
     munsell-jax train configs/to_xyY/residual_mlp_refine.py \
         --workdir runs/to_xyY/residual_mlp_refine

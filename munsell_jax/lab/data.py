@@ -53,6 +53,7 @@ __all__ = [
     "SAMPLERS",
     "Dataset",
     "all_colours",
+    "nominal_specifications",
     "as_device_arrays",
     "epoch_batches",
     "generate",
@@ -266,7 +267,7 @@ def _jittered(
         base = spec[reference.ok & (spec[:, 2] > 0) & (spec[:, 1] >= 1)]
     else:
         colours = MUNSELL_COLOURS_REAL if which == "REAL" else MUNSELL_COLOURS_ALL
-        base = np.array([spec for spec in _all_specs(colours) if 1 <= spec[1] <= 9])
+        base = np.array([spec for spec in nominal_specifications(colours) if 1 <= spec[1] <= 9])
     n = int(1.3 * size) + 16
     rows = base[rng.integers(0, len(base), n)]
     astm = np.mod(10 * np.mod(7 - rows[:, 3], 10) + rows[:, 0] + rng.normal(0, 0.5, n), 100)
@@ -318,7 +319,10 @@ def generate(name: str, key: jax.Array, size: int | None = None, *, progress=Fal
 # --- reference sets -------------------------------------------------------------------------
 
 
-def _all_specs(colours) -> list[np.ndarray]:
+def nominal_specifications(colours) -> list[np.ndarray]:
+    """The specification each renotation colour is named by (``"10RP 1/2"`` ->
+    ``[10, 1, 2, 8]``), as colour-science parses it: ``colours`` is one of
+    colour's renotation tables (``MUNSELL_COLOURS_ALL``, ``_REAL``)."""
     from colour.notation.munsell import (
         MUNSELL_COLOUR_FORMAT,
         munsell_colour_to_munsell_specification,

@@ -1,4 +1,4 @@
-"""The evaluation protocol (../shared/DESIGN.md): one function, used for every model,
+"""The evaluation protocol (docs/training.md): one function, used for every model,
 baseline and colour-science, so their numbers sit in one table.
 
 - ``from_xyY`` (xyY -> Munsell): predict a specification for each colour's xyY,

@@ -48,6 +48,7 @@ from munsell_jax.hub import (
     float64_model,
     load_model,
     model_folder,
+    predictor,
 )
 
 __all__ = [
@@ -355,7 +356,9 @@ def parity(path: str | Path, *, n: int = 10_000, onnx_file: str | Path | None = 
         return {"max_abs_diff_over_range": report["max_abs_diff"], **report}
     path = model_folder(path)
     direction = json.loads((path / "config.json").read_text())["direction"]
-    jax_predict = load_model(path)
+    from munsell_jax.lab.train import load_run
+
+    jax_predict = predictor(*load_run(path))
     onnx_predict = load_model(path, backend="onnx", onnx_file=onnx_file)
     inputs = sample_inputs(direction, n)
     a, b = jax_predict(inputs), onnx_predict(inputs)

@@ -142,7 +142,7 @@ def markdown_tables(
 
 _README_HEAD = """# Results
 
-Every row judged by one protocol (`munsell_jax.lab.evaluate`, ../DESIGN conventions): on the
+Every row judged by one protocol (`munsell_jax.lab.evaluate`, conventions in docs/engine.md): on the
 2,734 REAL renotation colours, CIEDE2000 (illuminant C) between each colour and its
 prediction taken back through the *exact* engine (xyY -> Munsell) or against the exact
 forward (Munsell -> xyY); "generalisation" is the same on 2,734 random valid

@@ -51,7 +51,9 @@ from munsell_jax.renotation import maximum_chroma
 
 __all__ = [
     "Trainable",
+    "base_config",
     "build",
+    "checkpoint_args",
     "default_config",
     "load_run",
     "make_loss_fn",
@@ -354,7 +356,7 @@ def build(config: ml_collections.ConfigDict, steps_per_epoch: int = 1):
     return trainable, optimizer, wrt
 
 
-def _base_config(config: ml_collections.ConfigDict) -> ml_collections.ConfigDict:
+def base_config(config: ml_collections.ConfigDict) -> ml_collections.ConfigDict:
     """The config of a two-stage model's base, trained as a run of its own."""
     if config.model.name != "two_stage":
         raise ValueError("config.opt.stage_epochs is for two_stage models")
@@ -369,7 +371,10 @@ def _base_config(config: ml_collections.ConfigDict) -> ml_collections.ConfigDict
     return base
 
 
-def _checkpoint_args(state, ema, progress, *, save: bool):
+def checkpoint_args(state, ema, progress, *, save: bool):
+    """Orbax arguments saving (``save``) or restoring a run's checkpoint: the
+    state of the model and optimiser, the EMA parameters (when not None) and the
+    progress record (epoch, best validation loss, epochs since the best)."""
     items = {"state": nnx.to_pure_dict(state)}
     if ema is not None:
         items["ema"] = nnx.to_pure_dict(ema)
@@ -402,7 +407,7 @@ def load_run(
         step = manager.best_step() if which == "best" else manager.latest_step()
         if step is None:
             raise FileNotFoundError(f"no {which} checkpoint in {workdir}")
-        restored = manager.restore(step, args=_checkpoint_args(state, ema, {}, save=False))
+        restored = manager.restore(step, args=checkpoint_args(state, ema, {}, save=False))
     nnx.replace_by_pure_dict(state, restored["state"])
     nnx.update((trainable, optimizer), state)
     if ema is not None:
@@ -448,7 +453,7 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str | Path) -
     # Stage one of a two-stage model: its base, trained (or resumed) first.
     base_model = None
     if config.opt.get("stage_epochs", ()):
-        train_and_evaluate(_base_config(config), workdir / "base")
+        train_and_evaluate(base_config(config), workdir / "base")
         base_model, _ = load_run(workdir / "base")
 
     # Data: exact labels from the engine (float64), trained in float32.
@@ -526,7 +531,7 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str | Path) -
     progress = {"epoch": 0, "best_val_loss": math.inf, "epochs_since_best": 0}
     if latest.latest_step() is not None:
         restored = latest.restore(
-            latest.latest_step(), args=_checkpoint_args(state, ema, progress, save=False)
+            latest.latest_step(), args=checkpoint_args(state, ema, progress, save=False)
         )
         nnx.replace_by_pure_dict(state, restored["state"])
         if ema is not None:
@@ -586,10 +591,10 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str | Path) -
                 tracker[0].log_metrics(
                     {k: v for k, v in metrics.items() if k != "epoch"}, step=epoch + 1
                 )
-            latest.save(epoch + 1, args=_checkpoint_args(state, ema, progress, save=True))
+            latest.save(epoch + 1, args=checkpoint_args(state, ema, progress, save=True))
             best.save(
                 epoch + 1,
-                args=_checkpoint_args(state, ema, progress, save=True),
+                args=checkpoint_args(state, ema, progress, save=True),
                 metrics={"val_loss": val_loss},
             )
             print(

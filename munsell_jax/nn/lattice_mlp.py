@@ -21,8 +21,9 @@ import jax
 import jax.numpy as jnp
 from flax import nnx
 
+from munsell_jax.arrays import floor_mod
 from munsell_jax.nn import residual_mlp
-from munsell_jax.renotation import _mod, value_to_luminance
+from munsell_jax.renotation import value_to_luminance
 
 __all__ = ["Model"]
 
@@ -32,7 +33,7 @@ def _corners(u_B: jax.Array, n: int, *, periodic: bool):
     between them: ``(i0, i1, f)``, indices in [0, n) (clamped, or wrapped
     when ``periodic``)."""
     if periodic:
-        u_B = _mod(u_B, n)  # [0, n)
+        u_B = floor_mod(u_B, n)  # [0, n)
         lower = jnp.floor(u_B)
         upper = lower + 1
         upper = jnp.where(upper >= n, upper - n, upper)

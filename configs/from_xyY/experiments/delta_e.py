@@ -1,4 +1,4 @@
-r"""Round-trip Delta-E training against MSE (issue 8): one config, five variants.
+r"""Round-trip Delta-E training against MSE: one config, five variants.
 
     munsell-jax train configs/from_xyY/experiments/delta_e.py:VARIANT \
         --workdir runs/experiments/delta_e/VARIANT
@@ -14,7 +14,7 @@ VARIANT is one of
 
 Each fine-tunes the shipped ``from_xyY/mlp_base_cartesian`` (the published
 MLP base with the Cartesian encoding, REAL mean CIEDE2000 0.436) for 4
-epochs of the grid data at the learning rate the issue asks to be stable,
+epochs of the grid data at the learning rate the training must be stable at,
 3e-4 in float32, so the variants differ only in the loss. Results:
 results/experiments/delta_e/README.md.
 """

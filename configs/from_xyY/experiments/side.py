@@ -1,4 +1,4 @@
-r"""The published side experiments, checked (issue 9): one config, many variants.
+r"""The published side experiments, checked: one config, many variants.
 
     munsell-jax train configs/from_xyY/experiments/side.py:VARIANT \
         --workdir runs/experiments/side/VARIANT

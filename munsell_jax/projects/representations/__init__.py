@@ -1,4 +1,4 @@
-"""Colour-representation experiments (issue 11): small, seeded, measured.
+"""Colour-representation experiments: small, seeded, measured.
 
 Three experiments, one module each, each with ``train_and_evaluate(config,
 workdir) -> metrics`` and a config in ``configs/representations/``:
