@@ -157,3 +157,14 @@ def test_results_hold_records_not_weights():
 def test_the_public_api_is_the_package_namespace():
     assert "load_model" in munsell_jax.__all__ and "shipped_models" in munsell_jax.__all__
     assert munsell_jax.load_model.__module__ == "munsell_jax.hub"
+
+
+def test_a_lab_command_without_its_extra_names_the_extra(monkeypatch):
+    from munsell_jax.lab import cli
+
+    def needs_optuna(args):
+        raise ModuleNotFoundError("No module named 'optuna'", name="optuna")
+
+    monkeypatch.setattr(cli, "_report", needs_optuna)
+    with pytest.raises(SystemExit, match=r"pip install 'munsell_jax\[tune\]'"):
+        cli.main(["report"])

@@ -51,9 +51,7 @@ def test_readme_model_figures_are_the_committed_ones():
         if name == ENGINE:
             continue
         metrics = json.loads((MODELS / name / "metrics.json").read_text())
-        quoted = [
-            row for row in rows if f"`{name}`" in row or f"`{name.split('/', 1)[1]}`" in row
-        ]
+        quoted = [row for row in rows if f"`{name}`" in row or f"`{name.split('/', 1)[1]}`" in row]
         assert quoted, f"{name} is not in a README table"
         for row in quoted:
             for part in ("real", "generalisation"):

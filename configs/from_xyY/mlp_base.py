@@ -51,7 +51,7 @@ def get_config(encoding: str = "regression"):
     config = default_config("from_xyY", "MLP (base)")
     if encoding in ("hue_angle_exact", "hue_angle_exact2"):
         config.encoding = "hue_angle"
-        config.init_from = "results/from_xyY/mlp_base_hue_angle"
+        config.init_from = "runs/from_xyY/mlp_base_hue_angle"
         config.data.name = "grid+perturbation_exact"
         config.data.size = 1_000_000
         config.loss.delta_e_weight = 1e-3

@@ -54,12 +54,12 @@ from pathlib import Path
 from munsell_jax.lab.experiments import config_module
 
 STAGES = {
-    "1": ("results/to_xyY/lattice_mlp", 1, 3e-4, 20),
-    "2": ("results/to_xyY/lattice_mlp_refine", 2, 1e-4, 15),
-    "3": ("results/to_xyY/lattice_mlp_refine2", 3, 1e-4, 20),
-    "4": ("results/to_xyY/lattice_mlp_refine3", 4, 1e-4, 20),
-    "5": ("results/to_xyY/lattice_mlp_refine4", 5, 1e-4, 20),
-    "exact": ("results/to_xyY/lattice_mlp_refine5", 6, 1e-4, 20),
+    "1": ("runs/to_xyY/lattice_mlp", 1, 3e-4, 20),
+    "2": ("runs/to_xyY/lattice_mlp_refine", 2, 1e-4, 15),
+    "3": ("runs/to_xyY/lattice_mlp_refine2", 3, 1e-4, 20),
+    "4": ("runs/to_xyY/lattice_mlp_refine3", 4, 1e-4, 20),
+    "5": ("runs/to_xyY/lattice_mlp_refine4", 5, 1e-4, 20),
+    "exact": ("runs/to_xyY/lattice_mlp_refine5", 6, 1e-4, 20),
 }
 
 

@@ -23,7 +23,7 @@ from munsell_jax.lab.experiments import config_module
 def get_config():
     # The fine-tune this continues, with only what changes.
     config = config_module(Path(__file__).with_name("residual_mlp_finetune.py")).get_config()
-    config.init_from = "results/to_xyY/residual_mlp_finetune"
+    config.init_from = "runs/to_xyY/residual_mlp_finetune"
     config.data.seed = 1
     config.opt.learning_rate = 1e-4
     return config

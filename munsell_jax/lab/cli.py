@@ -320,6 +320,18 @@ def _ship(args: argparse.Namespace) -> int:
     return 0
 
 
+def _record(args: argparse.Namespace) -> int:
+    import jax
+
+    jax.config.update("jax_enable_x64", True)
+    from munsell_jax.lab.ship import record
+
+    folder = record(args.run, args.name, results=args.results)
+    metrics = json.loads((folder / "metrics.json").read_text())
+    print(f"recorded {folder}: REAL mean CIEDE2000 {metrics['real']['delta_e_mean']:.3f}")
+    return 0
+
+
 def _architectures(args: argparse.Namespace) -> int:
     from munsell_jax.nn import architectures_table
 
@@ -470,6 +482,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     ship_parser.set_defaults(func=_ship)
 
+    record_parser = commands.add_parser(
+        "record",
+        help="evaluate a finished run and write its record (config, log, metrics; no weights) "
+        "to results/<direction>/NAME",
+    )
+    record_parser.add_argument("run", help="the run directory")
+    record_parser.add_argument("name", help="its name under results/<direction>/")
+    record_parser.add_argument("--results", default="results", help="results folder")
+    record_parser.set_defaults(func=_record)
+
     report = commands.add_parser(
         "report",
         help="regenerate results/README.md and results/report.html from committed metrics",
@@ -494,13 +516,35 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+# The extra that brings each package the lab imports (pyproject.toml).
+EXTRAS = {
+    "orbax": "train",
+    "ml_collections": "train",
+    "tqdm": "train",
+    "scipy": "train",
+    "onnxruntime": "onnx",
+    "onnx": "export",
+    "jax2onnx": "export",
+    "optuna": "tune",
+    "matplotlib": "plots",
+    "skimage": "representations",
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args, extra = _parser().parse_known_args(argv)
-    if args.func in (_train, _tune):
-        return args.func(args, extra)
-    if extra:
+    if extra and args.func not in (_train, _tune):
         raise SystemExit(f"munsell-jax: unrecognised arguments: {' '.join(extra)}")
-    return args.func(args)
+    try:
+        return args.func(args, extra) if args.func in (_train, _tune) else args.func(args)
+    except ModuleNotFoundError as error:
+        missing = (error.name or "").split(".")[0]
+        if missing not in EXTRAS:
+            raise
+        raise SystemExit(
+            f"munsell-jax: this command needs {missing}: "
+            f"pip install 'munsell_jax[{EXTRAS[missing]}]'"
+        ) from error
 
 
 if __name__ == "__main__":

@@ -6,6 +6,10 @@ config, the inference parameters as ``params.npz`` without optimiser state,
 ``results/<direction>/<name>/`` (config, training log, metrics and per-row
 evaluation: no weights). Add the name to ``munsell_jax.hub.SHIPPED`` to list it.
 Replace a shipped model only when its metrics improve.
+
+``record(run, name)`` writes only that record, for every trained model that is
+not shipped: its table row stays reproducible from its config, and no clone
+carries its weights.
 """
 
 from __future__ import annotations
@@ -16,7 +20,30 @@ from pathlib import Path
 
 from munsell_jax.hub import MODELS, PARAMS, save_params
 
-__all__ = ["ship"]
+__all__ = ["record", "ship"]
+
+
+def record(run: str | Path, name: str, *, results: str | Path = "results") -> Path:
+    """Evaluate the best checkpoint of ``run`` and write its record to
+    ``results/<direction>/<name>``: ``config.json``, ``metrics.jsonl`` (the
+    training log), ``metrics.json`` and ``evaluation.npz``; no weights.
+    Returns the folder."""
+    from munsell_jax.lab.evaluate import evaluate_run
+
+    run = Path(run)
+    direction = json.loads((run / "config.json").read_text())["direction"]
+    folder = _fresh(Path(results) / direction / name)
+    shutil.copy(run / "config.json", folder / "config.json")
+    shutil.copy(run / "metrics.jsonl", folder / "metrics.jsonl")
+    evaluate_run(run, log=folder / "metrics.jsonl", out=folder)
+    return folder
+
+
+def _fresh(folder: Path) -> Path:
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    return folder
 
 
 def ship(
@@ -41,17 +68,14 @@ def ship(
     if precision is not None:
         config["inference_precision"] = precision
     direction = config["direction"]
-    package, record = Path(models) / direction / name, Path(results) / direction / name
-    for folder in (package, record):
-        if folder.exists():
-            shutil.rmtree(folder)
-        folder.mkdir(parents=True)
+    package = _fresh(Path(models) / direction / name)
+    record_folder = _fresh(Path(results) / direction / name)
     (package / "config.json").write_text(json.dumps(config, indent=2) + "\n")
-    shutil.copy(package / "config.json", record / "config.json")
-    shutil.copy(run / "metrics.jsonl", record / "metrics.jsonl")
+    shutil.copy(package / "config.json", record_folder / "config.json")
+    shutil.copy(run / "metrics.jsonl", record_folder / "metrics.jsonl")
     network, _ = load_run(run)
     save_params(network, package / PARAMS)
     export(package)
-    evaluate_run(package, log=record / "metrics.jsonl", out=record)
-    shutil.copy(record / "metrics.json", package / "metrics.json")
+    evaluate_run(package, log=record_folder / "metrics.jsonl", out=record_folder)
+    shutil.copy(record_folder / "metrics.json", package / "metrics.json")
     return package

@@ -35,7 +35,7 @@ def get_config(variant: str = "mse"):
         raise ValueError(f"variant must be one of {VARIANTS}, not {variant!r}")
     config = default_config("from_xyY", "MLP (base)")
     config.encoding = "cartesian"
-    config.init_from = "from_xyY/mlp_base_cartesian"
+    config.init_from = "runs/from_xyY/mlp_base_cartesian"
     config.opt.epochs = 4
     config.opt.learning_rate = 3e-4
     config.opt.plateau_patience = 0
