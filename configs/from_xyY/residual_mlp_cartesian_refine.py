@@ -16,14 +16,14 @@ does the same at half the learning rate on data seed 2, for 10 epochs.
 
 Stage 1 reached REAL mean CIEDE2000 0.2016 (p95 0.44, max 7.64, no family
 errors; generalisation 0.571) in 15 epochs (11 min on the shared 2-core
-CPU). Stage 2, shipped as ``from_xyY/residual_mlp_cartesian_refine``
-(``munsell-jax ship runs/from_xyY/residual_mlp_cartesian_refine2
+CPU). Stage 2, recorded as ``from_xyY/residual_mlp_cartesian_refine``
+(``munsell-jax record runs/from_xyY/residual_mlp_cartesian_refine2
 residual_mlp_cartesian_refine``): REAL mean 0.196 (median 0.159, p95 0.43,
 max 7.83), no hue-family errors, code accuracy 0.878 (10R/0YR renamings
 count as misses), in 10 epochs (13 min). The price, again: random valid
 specifications off the lattice, 0.500 -> 0.599.
 
-Stage ``exact`` starts from the shipped ``residual_mlp_cartesian_refine`` and
+Stage ``exact`` starts from stage 2 (``residual_mlp_cartesian_refine``) and
 trains on ``perturbation_exact``: the same jitter about where the ALL
 colours' xyY really are (their exact inverse) rather than about their names.
 The names miss by up to 0.09 in value everywhere and, at value 9, by 1.0
@@ -37,8 +37,7 @@ the exact hybrid at two Newton steps, benchmarks/bench_hybrid.py). Stages
         --workdir runs/from_xyY/residual_mlp_cartesian_exact2
     munsell-jax train configs/from_xyY/residual_mlp_cartesian_refine.py:exact3 \
         --workdir runs/from_xyY/residual_mlp_cartesian_exact3
-    munsell-jax ship runs/from_xyY/residual_mlp_cartesian_exact3 \
-        residual_mlp_cartesian_exact3 --precision float64
+    munsell-jax record runs/from_xyY/residual_mlp_cartesian_exact3 residual_mlp_cartesian_exact3
 
 and ``:exact4`` the same way (``residual_mlp_cartesian_exact4``).
 
@@ -70,7 +69,7 @@ from munsell_jax.lab.experiments import config_module
 # stage: (the run it continues, sampler, samples, data seed, learning rate, epochs)
 STAGES = {
     "1": (
-        "results/from_xyY/residual_mlp_cartesian_finetune",
+        "runs/from_xyY/residual_mlp_cartesian_finetune",
         "perturbation",
         1_000_000,
         1,
@@ -79,7 +78,7 @@ STAGES = {
     ),
     "2": ("runs/from_xyY/residual_mlp_cartesian_refine", "perturbation", 1_000_000, 2, 5e-5, 10),
     "exact": (
-        "results/from_xyY/residual_mlp_cartesian_refine",
+        "runs/from_xyY/residual_mlp_cartesian_refine",
         "perturbation_exact",
         1_000_000,
         3,

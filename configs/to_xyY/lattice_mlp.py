@@ -1,7 +1,7 @@
 r"""Lattice MLP, Munsell -> xyY: features learned on the renotation lattice (issues 8, 9).
 
     munsell-jax train configs/to_xyY/lattice_mlp.py --workdir runs/to_xyY/lattice_mlp
-    munsell-jax ship runs/to_xyY/lattice_mlp lattice_mlp
+    munsell-jax record runs/to_xyY/lattice_mlp lattice_mlp
 
 The smooth networks plateau near mean CIEDE2000 0.17 on REAL because the
 renotation's kinks sit on its lattice (2.5 hue steps, integer values, even

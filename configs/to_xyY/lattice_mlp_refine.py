@@ -2,13 +2,13 @@ r"""Lattice MLP, Munsell -> xyY: more cosine cycles on fresh samples (issues 8, 
 
     munsell-jax train configs/to_xyY/lattice_mlp_refine.py:1 \
         --workdir runs/to_xyY/lattice_mlp_refine
-    munsell-jax ship runs/to_xyY/lattice_mlp_refine lattice_mlp_refine
+    munsell-jax record runs/to_xyY/lattice_mlp_refine lattice_mlp_refine
     munsell-jax train configs/to_xyY/lattice_mlp_refine.py:2 \
         --workdir runs/to_xyY/lattice_mlp_refine2
-    munsell-jax ship runs/to_xyY/lattice_mlp_refine2 lattice_mlp_refine2
+    munsell-jax record runs/to_xyY/lattice_mlp_refine2 lattice_mlp_refine2
     munsell-jax train configs/to_xyY/lattice_mlp_refine.py:3 \
         --workdir runs/to_xyY/lattice_mlp_refine3
-    munsell-jax ship runs/to_xyY/lattice_mlp_refine3 lattice_mlp_refine3
+    munsell-jax record runs/to_xyY/lattice_mlp_refine3 lattice_mlp_refine3
 
 and so on for ``:4`` and ``:5`` (``lattice_mlp_refine4``, ``lattice_mlp_refine5``).
 

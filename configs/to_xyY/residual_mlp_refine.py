@@ -8,7 +8,7 @@ and trains a second cosine cycle at a third of its learning rate on
 1,000,000 new samples (data seed 1), half jittered ALL colours and half the
 whole solid, MAE, EMA.
 
-Reached (results/to_xyY/residual_mlp_refine, ``munsell-jax ship
+Reached (results/to_xyY/residual_mlp_refine, ``munsell-jax record
 runs/to_xyY/residual_mlp_refine residual_mlp_refine``), 10 epochs, 13 min on
 the shared 2-core CPU: REAL mean CIEDE2000 0.170 (p95 0.42, max 1.90; x, y, Y
 MAE 7.2e-4, 7.8e-4, 8.7e-5), generalisation 0.160 (p95 0.43): both better
