@@ -206,6 +206,10 @@ class Converter(nnx.Module):
         self.inputs = input_layout(config)
 
     def __call__(self, x: jax.Array) -> jax.Array:
+        x = jnp.asarray(x)
+        if x.ndim != 2:  # the networks take [B, F]
+            flat = self(x.reshape(-1, x.shape[-1]))
+            return flat.reshape(*x.shape[:-1], flat.shape[-1])
         if self.direction == "from_xyY":
             return decode(self.encoding, self.network(xyY_inputs(x, inputs=self.inputs)))
         return self.network(specification_inputs(x, inputs=self.inputs))

@@ -59,7 +59,7 @@ def test_readme_model_figures_are_the_committed_ones():
                 assert figure in row, f"{name}: {part} mean {figure} not in {row!r}"
 
 
-OUTSIDE = re.compile(r"\.\./shared|\b[Ii]ssue \d+")
+OUTSIDE = re.compile(r"\.\./shared|\b[Ii]ssues? #?\d+")
 
 
 def test_no_tracked_file_points_outside_the_repository_or_at_issues():
@@ -82,3 +82,32 @@ def test_no_tracked_file_points_outside_the_repository_or_at_issues():
             if OUTSIDE.search(line)
         ]
     assert not offences, "\n".join(offences)
+
+
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def _anchor(heading: str) -> str:
+    """GitHub's anchor of a Markdown heading."""
+    text = re.sub(r"[^\w\- ]", "", heading.strip().lower())
+    return text.replace(" ", "-")
+
+
+@pytest.mark.parametrize(
+    "page", ["README.md", *sorted(p.name for p in (ROOT / "docs").glob("*.md"))]
+)
+def test_relative_links_resolve(page):
+    path = ROOT / page if page == "README.md" else ROOT / "docs" / page
+    broken = []
+    for target in LINK.findall(path.read_text()):
+        if re.match(r"[a-z]+:", target):
+            continue
+        file, _, anchor = target.partition("#")
+        linked = (path.parent / file).resolve() if file else path
+        if not linked.exists():
+            broken.append(target)
+        elif anchor and linked.suffix == ".md":
+            headings = re.findall(r"^#+ (.+)$", linked.read_text(), re.M)
+            if anchor not in {_anchor(h) for h in headings}:
+                broken.append(target)
+    assert not broken, f"{page}: {broken}"

@@ -1,4 +1,4 @@
-r"""Lattice MLP, Munsell -> xyY: features learned on the renotation lattice (issues 8, 9).
+r"""Lattice MLP, Munsell -> xyY: features learned on the renotation lattice.
 
     munsell-jax train configs/to_xyY/lattice_mlp.py --workdir runs/to_xyY/lattice_mlp
     munsell-jax record runs/to_xyY/lattice_mlp lattice_mlp

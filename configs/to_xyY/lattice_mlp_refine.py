@@ -1,4 +1,4 @@
-r"""Lattice MLP, Munsell -> xyY: more cosine cycles on fresh samples (issues 8, 9).
+r"""Lattice MLP, Munsell -> xyY: more cosine cycles on fresh samples.
 
     munsell-jax train configs/to_xyY/lattice_mlp_refine.py:1 \
         --workdir runs/to_xyY/lattice_mlp_refine

@@ -256,9 +256,7 @@ def evaluate_run(
         metrics["onnx_ms_per_sample_batch_2734"] = 1e3 * time_jax(run, inputs)
         metrics["onnx_ms_per_sample_batch_1"] = 1e3 * time_jax(run, inputs[:1], repeats=20)
     log = Path(log) if log is not None else path / "metrics.jsonl"
-    training = (
-        [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
-    )
+    training = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
     metrics = {
         "name": path.name,
         "direction": config.direction,

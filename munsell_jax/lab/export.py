@@ -257,8 +257,8 @@ def export_engine(out: str | Path | None = None) -> Path:
     ``specification`` ``[B, 4]`` float32 (``[hue, value, chroma, code]``, greys
     with chroma 0), output ``xyY`` ``[B, 3]`` float32, within float32 rounding
     (about 5e-8) of the engine in float64; rows outside the renotation data
-    (see ``renotation_valid``) are NaN. ``out`` defaults to
-    ``results/to_xyY/exact/model.onnx``.
+    (see ``renotation_valid``) are NaN. ``out`` defaults to the package's
+    ``munsell_jax/models/to_xyY/exact/model.onnx``.
     """
     import logging
 
@@ -354,10 +354,10 @@ def parity(path: str | Path, *, n: int = 10_000, onnx_file: str | Path | None = 
     if str(path) == ENGINE:
         report = engine_parity(onnx_file, n=n)
         return {"max_abs_diff_over_range": report["max_abs_diff"], **report}
-    path = model_folder(path)
-    direction = json.loads((path / "config.json").read_text())["direction"]
     from munsell_jax.lab.train import load_run
 
+    path = model_folder(path)
+    direction = json.loads((path / "config.json").read_text())["direction"]
     jax_predict = predictor(*load_run(path))
     onnx_predict = load_model(path, backend="onnx", onnx_file=onnx_file)
     inputs = sample_inputs(direction, n)
