@@ -1,17 +1,23 @@
-"""The research notebooks execute from a clean checkout, so they cannot rot.
+"""The research notebooks are committed executed, and still execute from clean.
 
-Each ``notebooks/*.ipynb`` runs top to bottom in a fresh ``python3`` kernel
-(nbclient), with the working directory ``notebooks/`` (Jupyter's default, the
-one the notebooks' relative paths assume) and a time limit per cell. The kernel
-is this interpreter: a ``python3`` kernelspec pointing at ``sys.executable`` is
-written to a temporary Jupyter data directory placed first on ``JUPYTER_PATH``,
-so a user-wide or system ``python3`` kernel (another Python, without
-munsell_jax) cannot be picked up instead. HTTP(S) proxies are pointed at a
-closed local port, so a notebook that tried to download anything would fail.
-The notebooks are committed without outputs; their executed copies are not
-written back.
+Each ``notebooks/*.ipynb`` is committed with its outputs, so it reads on GitHub
+without a kernel: ``test_notebooks_are_committed_executed`` checks that every
+code cell ran, in order, without an error, that each notebook draws at least
+one PNG figure, that no output leaks a machine path, and that the file stays
+small.
+
+``test_notebook_executes`` runs a copy of each top to bottom in a fresh
+``python3`` kernel (nbclient), with the working directory ``notebooks/``
+(Jupyter's default, the one the notebooks' relative paths assume) and a time
+limit per cell; the committed file is not rewritten. The kernel is this
+interpreter: a ``python3`` kernelspec pointing at ``sys.executable`` is written
+to a temporary Jupyter data directory placed first on ``JUPYTER_PATH``, so a
+user-wide or system ``python3`` kernel (another Python, without munsell_jax)
+cannot be picked up instead. HTTP(S) proxies are pointed at a closed local
+port, so a notebook that tried to download anything would fail.
 """
 
+import json
 import os
 import resource
 import sys
@@ -26,6 +32,8 @@ from nbclient import NotebookClient
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))
 CELL_TIMEOUT_S = 300
+MAX_BYTES = 500_000  # figures at a small size and dpi, no embedded data
+MACHINE_PATHS = ("/work/", "/tmp/", "/root")
 NO_NETWORK = {
     name: "http://127.0.0.1:9"  # the discard port: nothing listens there
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")
@@ -53,20 +61,45 @@ def kernel_env(tmp_path_factory):
             os.environ["JUPYTER_PATH"] = saved
 
 
-def test_there_are_notebooks_and_they_are_stripped():
+def test_there_are_the_six_notebooks():
     assert [p.name[:2] for p in PATHS] == ["01", "02", "03", "04", "05", "06"]
-    for path in PATHS:
-        nb = nbformat.read(path, as_version=4)
-        nbformat.validate(nb)
-        assert nb.metadata.kernelspec.name == "python3", path.name
-        for cell in nb.cells:
-            if cell.cell_type == "code":
-                assert not cell.outputs and cell.execution_count is None, path.name
+
+
+@pytest.mark.parametrize("path", PATHS, ids=[p.stem for p in PATHS])
+def test_notebooks_are_committed_executed(path):
+    assert path.stat().st_size < MAX_BYTES, f"{path.name}: {path.stat().st_size:,} bytes"
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata.kernelspec.name == "python3"
+
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    counts = [cell.execution_count for cell in code]
+    assert None not in counts, "a code cell was not executed"
+    assert counts == list(range(1, len(code) + 1)), f"not run top to bottom once: {counts}"
+
+    outputs = [output for cell in code for output in cell.outputs]
+    assert not [o for o in outputs if o.output_type == "error"], "an error output"
+    assert any("image/png" in o.get("data", {}) for o in outputs), "no PNG figure"
+    # Every output but the images, as text (stream text, text/plain, markdown...).
+    text = json.dumps(
+        [
+            {k: v for k, v in o.get("data", {}).items() if not k.startswith("image/")}
+            if "data" in o
+            else o.get("text", "")
+            for o in outputs
+        ]
+    )
+    leaked = [p for p in MACHINE_PATHS if p in text]
+    assert not leaked, f"an output mentions {leaked}"
 
 
 @pytest.mark.parametrize("path", PATHS, ids=[p.stem for p in PATHS])
 def test_notebook_executes(path, kernel_env):
+    """A copy runs from clean (outputs cleared) in a fresh kernel without error."""
     nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
     client = NotebookClient(
         nb,
         timeout=CELL_TIMEOUT_S,
