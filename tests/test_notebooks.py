@@ -3,8 +3,8 @@
 Each ``notebooks/*.ipynb`` is committed with its outputs, so it reads on GitHub
 without a kernel: ``test_notebooks_are_committed_executed`` checks that every
 code cell ran, in order, without an error, that each notebook draws at least
-one PNG figure, that no output leaks a machine path, and that the file stays
-small.
+one PNG figure, that nothing went to stderr (warnings are fixed or silenced)
+and no output leaks a machine path, and that the file stays small.
 
 ``test_notebook_executes`` runs a copy of each top to bottom in a fresh
 ``python3`` kernel (nbclient), with the working directory ``notebooks/``
@@ -80,6 +80,8 @@ def test_notebooks_are_committed_executed(path):
     outputs = [output for cell in code for output in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"], "an error output"
     assert any("image/png" in o.get("data", {}) for o in outputs), "no PNG figure"
+    stderr = [o.text[:200] for o in outputs if o.output_type == "stream" and o.name == "stderr"]
+    assert not stderr, f"warnings or logs on stderr: {stderr}"
     # Every output but the images, as text (stream text, text/plain, markdown...).
     text = json.dumps(
         [
