@@ -2,8 +2,8 @@
 
     munsell-jax train configs/smoke.py --workdir runs/smoke
 
-Trains in a few seconds on CPU (the test suite runs it); its numbers mean
-nothing beyond "the loop works and the loss falls".
+Seconds on CPU; the test suite runs it. It records no figure: it shows that the loop
+works and the loss falls, nothing more. The loop: docs/training.md.
 """
 
 import ml_collections

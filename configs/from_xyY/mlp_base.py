@@ -1,47 +1,21 @@
-r"""MLP (base), xyY -> Munsell: a plain MLP 3-128-256-128-4 (the published base-only row).
+"""MLP (base), xyY -> Munsell: a plain MLP 3-128-256-128-4 (the published base-only row).
 
-    munsell-jax train configs/from_xyY/mlp_base.py \
-        --workdir runs/from_xyY/mlp_base
+``:ENCODING`` trains it on another output layout (``munsell_jax.encoding``) for 150 epochs;
+``:hue_angle_exact`` fine-tunes the ``:hue_angle`` run and ``:hue_angle_exact2`` continues it.
 
-Data: grid sampler, 500,000 exact pairs (90/10 train/validation).
-Reached (results/from_xyY/mlp_base): mean CIEDE2000 3.04 on REAL (616 hue-family errors),
-200 epochs, 16 min on the 2-core CPU.
-
-``:ENCODING`` trains the same network on another output layout for 150 epochs
-(``munsell_jax.encoding``):
-
-- ``:cartesian`` (the same as ``--config.encoding=cartesian
-  --config.opt.epochs=150``; results/from_xyY/mlp_base_cartesian): 0.436, 14
-  min, 1.27 us/sample in onnxruntime as a float32 graph. Its hue, the angle of
-  two outputs that shrink with the chroma, is float32-rounded by up to 1.1e-5
-  of range near grey, so it ships with ``inference_precision`` float64;
-- ``:hue_angle``: cos and sin of the ASTM hue angle (a unit vector, whatever
-  the chroma) and the chroma apart, so a float32 graph keeps its hue near
-  grey (results/from_xyY/mlp_base_hue_angle).
-
-``:hue_angle_exact`` fine-tunes that model (``init_from`` its shipped folder)
-for 20 epochs on equal shares of the grid and the ``perturbation_exact``
-lattice jitter, with MSE + 1e-3 x round-trip CIEDE2000 through the exact
-engine, learning rate 3e-4 on a cosine schedule (as
-residual_mlp_cartesian_mix.py does for the residual MLP):
-
-    munsell-jax train configs/from_xyY/mlp_base.py:hue_angle_exact \
-        --workdir runs/from_xyY/mlp_base_hue_angle_exact
+    munsell-jax train configs/from_xyY/mlp_base.py:VARIANT --workdir runs/from_xyY/RUN
+    munsell-jax record runs/from_xyY/RUN RUN
     munsell-jax ship runs/from_xyY/mlp_base_hue_angle_exact mlp_base_hue_angle_exact
 
-Reached (results/from_xyY/mlp_base_hue_angle_exact), 3 min on the 2-core
-CPU: REAL mean CIEDE2000 **0.276** (median 0.224, p95 0.68, max 2.23; was
-0.408), no hue-family errors; generalisation 0.526 (was 0.752); the same
-1.2 us/sample float32 graph.
+VARIANT, RUN: REAL / generalisation mean CIEDE2000 (* REAL not held out), shared 2-core CPU:
 
-``:hue_angle_exact2`` continues that run for 30 epochs at 1e-4 on 2,000,000
-fresh samples of the same mix (data seed 1), 8 min: REAL 0.250 (p95 0.60,
-max 2.03) but generalisation 0.930 (p95 2.20, max 35.9, value MAE 0.057
-against 0.022): a worse trade, not shipped.
+    (none)             mlp_base                    3.04 / 2.00     16 min
+    :cartesian         mlp_base_cartesian          0.436 / 0.669   14 min
+    :hue_angle         mlp_base_hue_angle          0.408 / 0.752    7 min
+    :hue_angle_exact   mlp_base_hue_angle_exact    0.276* / 0.526   3 min  shipped
+    :hue_angle_exact2  mlp_base_hue_angle_exact2   0.250* / 0.930   8 min  not recorded
 
-    munsell-jax train configs/from_xyY/mlp_base.py:hue_angle_exact2 \
-        --workdir runs/from_xyY/mlp_base_hue_angle_exact2
-    munsell-jax evaluate runs/from_xyY/mlp_base_hue_angle_exact2
+Story: docs/experiments.md, "Encoding"; chain: docs/models.md, "Fine-tuning lineage".
 """
 
 from munsell_jax.lab.train import default_config

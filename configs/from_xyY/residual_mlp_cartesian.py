@@ -1,21 +1,15 @@
-r"""Residual MLP (cartesian), xyY -> Munsell: the headline candidate.
+r"""Residual MLP (cartesian), xyY -> Munsell: the pre-training of the shipped residual MLP.
+
+A pre-norm residual MLP (width 256, 2 blocks, 266K parameters), ``lightness`` inputs,
+``cartesian`` outputs, ``large`` set (1,400,000 exact pairs), MSE, warm-up + cosine, EMA.
 
     munsell-jax train configs/from_xyY/residual_mlp_cartesian.py \
         --workdir runs/from_xyY/residual_mlp_cartesian
+    munsell-jax record runs/from_xyY/residual_mlp_cartesian residual_mlp_cartesian
 
-A pre-norm residual MLP (width 256, 2 blocks, 266K parameters) reading xyY
-through the ``lightness`` inputs (xy about the white point, a cube-root
-lightness) and predicting the ``cartesian`` encoding: chroma (cos, sin) of
-the ASTM hue angle and value, so the hue is continuous across families and
-defined at grey. Trained on the ``large`` set (grid + boundary + forward,
-1.4M exact pairs), MSE, warm-up + cosine, EMA of the parameters.
-
-Reached (results/from_xyY/residual_mlp_cartesian), 20 epochs, 23 min on the
-2-core CPU (shared): REAL mean CIEDE2000 0.433 (p95 1.17, 0 family errors),
-generalisation 0.404; 11.6 us/sample in onnxruntime. The REAL colours sit on
-the renotation lattice, where the map has its kinks (a model that scores
-CIEDE2000 0.23 on grid validation rows scores 0.40 on REAL: see the README);
-residual_mlp_cartesian_finetune.py trains there.
+Reached (results/from_xyY/residual_mlp_cartesian): REAL mean CIEDE2000 0.433,
+generalisation 0.404; 20 epochs, 23 min on a shared 2-core CPU.
+Story: docs/experiments.md, "The lattice"; chain: docs/models.md, "Fine-tuning lineage".
 """
 
 from munsell_jax.lab.train import default_config

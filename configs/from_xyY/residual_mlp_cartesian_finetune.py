@@ -1,28 +1,16 @@
-r"""Residual MLP (cartesian), fine-tuned near the renotation lattice.
+r"""Residual MLP (cartesian), xyY -> Munsell: fine-tuned on the jittered renotation lattice.
 
-    munsell-jax train configs/from_xyY/residual_mlp_cartesian.py \
-        --workdir runs/from_xyY/residual_mlp_cartesian
+Continues runs/from_xyY/residual_mlp_cartesian (``init_from``) on the ``perturbation`` sampler,
+MSE + 1e-3 x round-trip CIEDE2000 through the exact engine, learning rate 3e-4.
+
     munsell-jax train configs/from_xyY/residual_mlp_cartesian_finetune.py \
         --workdir runs/from_xyY/residual_mlp_cartesian_finetune
+    munsell-jax record runs/from_xyY/residual_mlp_cartesian_finetune \
+        residual_mlp_cartesian_finetune
 
-The renotation interpolates linearly between integer values, even chromas
-and 2.5 hue steps, so the xyY -> Munsell map has kinks exactly on that
-lattice, where the REAL colours sit; a smooth network rounds them off (the
-Delta-E fine-tune of mlp_base_cartesian in results/experiments/delta_e: 0.23
-on its grid validation rows, 0.404 on REAL).
-This stage starts from the pre-trained model and trains on the
-``perturbation`` sampler (the ALL colours jittered by hue 0.5, value 0.1,
-chroma 0.5: the published default data), with MSE + 1e-3 x round-trip
-CIEDE2000 through the exact engine (fewer family errors and a lower p95
-than MSE alone in results/experiments/delta_e), learning rate 3e-4.
-
-Reached (results/from_xyY/residual_mlp_cartesian_finetune), 25 epochs, 14 min
-on the 2-core CPU (shared): REAL mean CIEDE2000 0.224 (median 0.181, p95
-0.49, max 8.28), no hue-family errors, code accuracy 0.877 (10R/0YR-style
-renamings count as misses); 16 us/sample in onnxruntime. The price: random
-valid specifications off the lattice got worse, 0.404 -> 0.500 (p95 1.74).
-residual_mlp_cartesian_mix.py trains on the lattice and the grid together.
-(10 epochs reached 0.252.)
+Reached (results/from_xyY/residual_mlp_cartesian_finetune): REAL mean CIEDE2000 0.224 (not
+held out), generalisation 0.500; 25 epochs, 14 min on a shared 2-core CPU.
+Story: docs/experiments.md, "The lattice"; chain: docs/models.md, "Fine-tuning lineage".
 """
 
 from munsell_jax.lab.train import default_config

@@ -1,20 +1,15 @@
-r"""Residual MLP (cartesian), fine-tuned on the lattice and the grid together.
+r"""Residual MLP (cartesian), xyY -> Munsell: fine-tuned on the lattice and the grid together.
 
-    munsell-jax train configs/from_xyY/residual_mlp_cartesian.py \
-        --workdir runs/from_xyY/residual_mlp_cartesian
+Continues runs/from_xyY/residual_mlp_cartesian (``init_from``) on equal shares of the
+``perturbation`` and ``grid`` samplers, MSE + 1e-3 x round-trip CIEDE2000, learning rate 3e-4.
+
     munsell-jax train configs/from_xyY/residual_mlp_cartesian_mix.py \
         --workdir runs/from_xyY/residual_mlp_cartesian_mix
+    munsell-jax record runs/from_xyY/residual_mlp_cartesian_mix residual_mlp_cartesian_mix
 
-As residual_mlp_cartesian_finetune.py (MSE + 1e-3 round-trip CIEDE2000,
-learning rate 3e-4, from the pre-trained model), on equal shares of the
-``perturbation`` sampler (the jittered lattice, where the REAL colours and
-the map's kinks are) and the ``grid`` sampler (the whole gamut), so that the
-colours off the lattice are not forgotten.
-
-Reached (results/from_xyY/residual_mlp_cartesian_mix), 10 epochs, 9 min on
-the 2-core CPU (shared): REAL mean CIEDE2000 0.262 (p95 0.63, max 2.93), no
-hue-family errors; generalisation 0.396 (the pre-trained model: 0.433 and
-0.404; the lattice-only fine-tune: 0.224 and 0.500).
+Reached (results/from_xyY/residual_mlp_cartesian_mix): REAL mean CIEDE2000 0.262 (not held
+out), generalisation 0.396; 10 epochs, 9 min on a shared 2-core CPU.
+Story: docs/experiments.md, "The lattice"; chain: docs/models.md, "Fine-tuning lineage".
 """
 
 from munsell_jax.lab.train import default_config

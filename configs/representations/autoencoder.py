@@ -2,12 +2,10 @@
 
     python -m munsell_jax.projects.representations configs/representations/autoencoder.py
 
-Writes results/representations/autoencoder/ (latent.gif, latent_final.png,
-error_by_hsv.png, metrics.json, README.md). Reached (seed 0, 47 s on the 2-core
-CPU): test MSE 0.0060 / 0.0074 / 0.0083 and mean CIEDE2000 6.8 / 5.7 / 4.0 for
-mse / triplet / ciede2000. Hue as latent angle (alignment with h_ab, 1 = exact,
-chance 0.016): 0.58 / 0.96 / 0.90. Chroma as radius: no (Spearman +0.37 / +0.08
-/ +0.03); the CIEDE2000 latent's radius holds lightness instead (L* +0.68).
+Writes results/representations/autoencoder/ (figures, metrics.json, README.md). Reached (seed
+0, 47 s on a 2-core CPU): mean CIEDE2000 6.8 / 5.7 / 4.0 for mse / triplet / ciede2000; hue
+as the latent angle with triplets and CIEDE2000 (alignment 0.96, 0.90), not chroma as radius.
+Story: docs/experiments.md, "Colour-representation experiments".
 """
 
 import ml_collections

@@ -1,28 +1,14 @@
-r"""The differentiable Munsell -> xyY approximator: the published
-Simple MLP (128-256-128, LayerNorm, SiLU) fed the harmonic hue inputs.
+"""Munsell -> xyY approximator (shipped): the published Simple MLP on the harmonic hue inputs.
 
-    munsell-jax train configs/to_xyY/approximator.py \
-        --workdir runs/to_xyY/approximator
+Simple MLP 128-256-128 (LayerNorm, SiLU) computing ``harmonic`` inputs from ``[hue, value,
+chroma, code]``; 1,000,000 forward samples, MAE, warm-up + cosine, EMA of the parameters.
+
+    munsell-jax train configs/to_xyY/approximator.py --workdir runs/to_xyY/approximator
     munsell-jax ship runs/to_xyY/approximator approximator
 
-The model reads ``[hue, value, chroma, code]`` and computes its inputs
-itself (``munsell_jax.encoding.specification_inputs(..., "harmonic")``:
-chroma (cos kt, sin kt) of the ASTM hue angle t, k = 1..4, value, chroma),
-so xyY is continuous in them across hue families and at grey. Mean absolute
-error is what the approximator is judged by, so the loss is the MAE; the
-EMA of the parameters averages out the last steps' noise.
-
-Data: forward sampler, 1,000,000 exact pairs (90/10 train/validation).
-Reached (results/to_xyY/approximator), 100 epochs, 35 min on the 2-core CPU
-(shared with another run), 68,739 parameters, 2.5 us/sample in onnxruntime:
-
-- REAL: x, y, Y MAE 1.23e-3, 1.35e-3, 1.1e-4; mean CIEDE2000 0.282 (p95 0.73);
-- generalisation: 8.4e-4, 7.8e-4, 1.1e-4; mean CIEDE2000 0.193.
-
-Short of the 1e-4 target in x and y. REAL colours sit on the renotation's
-lattice (integer values, even chromas, 2.5 hue steps), exactly where the
-piecewise interpolation has its kinks, which a smooth MLP rounds off: hence
-REAL errors above the generalisation set's.
+Reached (munsell_jax/models/to_xyY/approximator): REAL mean CIEDE2000 0.282, generalisation
+0.193; 100 epochs, 35 min on a shared 2-core CPU.
+Story: docs/models.md, "The differentiable approximators".
 """
 
 from munsell_jax.lab.train import default_config

@@ -1,17 +1,14 @@
-r"""Residual MLP, Munsell -> xyY: the headline candidate.
+"""Residual MLP, Munsell -> xyY: a pre-norm residual MLP on the harmonic hue inputs.
 
-    munsell-jax train configs/to_xyY/residual_mlp.py \
-        --workdir runs/to_xyY/residual_mlp
+Width 256, 2 blocks (268K parameters), ``harmonic`` inputs; 1,000,000 forward samples, MAE,
+warm-up + cosine, EMA of the parameters.
 
-A pre-norm residual MLP (width 256, 2 blocks, 266K parameters) reading the
-``harmonic`` inputs (chroma (cos kt, sin kt) of the ASTM hue angle, value,
-chroma: continuous across families and at grey). Forward sampler, 1M exact
-pairs, MAE, warm-up + cosine, EMA of the parameters.
+    munsell-jax train configs/to_xyY/residual_mlp.py --workdir runs/to_xyY/residual_mlp
+    munsell-jax record runs/to_xyY/residual_mlp residual_mlp
 
-Reached (results/to_xyY/residual_mlp), 30 epochs, 23 min on the 2-core CPU
-(shared): REAL mean CIEDE2000 0.251 (x, y, Y MAE 1.1e-3, 1.2e-3, 1.3e-4),
-generalisation 0.167; 31 us/sample in onnxruntime. The lattice fine-tune is
-residual_mlp_finetune.py.
+Reached (results/to_xyY/residual_mlp): REAL mean CIEDE2000 0.251, generalisation 0.167;
+30 epochs, 23 min on a shared 2-core CPU.
+Story: docs/experiments.md, "Smooth networks"; chain: docs/models.md, "Fine-tuning lineage".
 """
 
 from munsell_jax.lab.train import default_config

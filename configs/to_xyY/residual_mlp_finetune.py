@@ -1,23 +1,15 @@
-r"""Residual MLP, Munsell -> xyY, fine-tuned near the renotation lattice.
+r"""Residual MLP, Munsell -> xyY: fine-tuned near the renotation lattice.
 
-    munsell-jax train configs/to_xyY/residual_mlp.py --workdir runs/to_xyY/residual_mlp
+Continues runs/to_xyY/residual_mlp (``init_from``) on equal shares of the jittered ALL colours
+and the whole solid (``forward+perturbation``, 1,000,000), MAE, learning rate 3e-4.
+
     munsell-jax train configs/to_xyY/residual_mlp_finetune.py \
         --workdir runs/to_xyY/residual_mlp_finetune
+    munsell-jax record runs/to_xyY/residual_mlp_finetune residual_mlp_finetune
 
-The forward interpolates linearly between integer values, even chromas and
-2.5 hue steps: its kinks lie on the lattice where the REAL colours sit, and a
-smooth network rounds them off (REAL errors above the generalisation set's).
-This stage starts from the pre-trained model and trains on equal shares of
-the ``perturbation`` sampler (the ALL colours jittered: the published
-default data) and the ``forward`` sampler (the whole solid, so the rest is
-not forgotten: on perturbation data alone, ``--config.data.name=perturbation
---config.data.size=500000``, REAL reached 0.161 but random valid
-specifications went from 0.167 to 0.656), MAE, learning rate 3e-4.
-
-Reached (results/to_xyY/residual_mlp_finetune), 10 epochs, 9 min on the
-2-core CPU (shared): REAL mean CIEDE2000 0.179 (p95 0.43, max 2.15; x, y, Y
-MAE 7.6e-4, 8.2e-4, 1.1e-4), generalisation 0.168; 12 us/sample in
-onnxruntime. Short of the 0.10 target.
+Reached (results/to_xyY/residual_mlp_finetune): REAL mean CIEDE2000 0.179 (not held out),
+generalisation 0.168; 10 epochs, 9 min on a shared 2-core CPU.
+Story: docs/experiments.md, "Smooth networks"; chain: docs/models.md, "Fine-tuning lineage".
 """
 
 from munsell_jax.lab.train import default_config

@@ -1,26 +1,16 @@
-r"""The approximator's input layout, at a short budget: ``INPUTS:EPOCHS``.
+r"""The approximator's input layout at a short budget, ``INPUTS:EPOCHS``: does ``lattice`` pay?
+
+The shipped approximator's recipe with its cosine schedule cut to EPOCHS, reading INPUTS
+(a layout of ``munsell_jax.encoding.specification_inputs``).
 
     munsell-jax train configs/to_xyY/experiments/approximator_inputs.py:lattice:25 \
         --workdir runs/experiments/approx_inputs/lattice
     munsell-jax train configs/to_xyY/experiments/approximator_inputs.py:harmonic:25 \
         --workdir runs/experiments/approx_inputs/harmonic
+    munsell-jax evaluate runs/experiments/approx_inputs/lattice   # and .../harmonic
 
-The shipped approximator's recipe (Simple MLP, 1,000,000 forward samples, MAE,
-EMA) with its cosine schedule shortened to EPOCHS, so two layouts of
-``munsell_jax.encoding.specification_inputs`` compare at one budget: does
-telling the network where the lattice's kinks are (``lattice``) pay?
-
-Measured (25 epochs each, ``munsell-jax evaluate RUN``):
-
-| inputs | REAL x / y / Y MAE | REAL dE | generalisation x / y / Y MAE | gen. dE |
-|---|---|---|---|---|
-| harmonic | 1.87e-3 / 1.90e-3 / 3.0e-4 | 0.439 | 1.73e-3 / 1.79e-3 / 2.6e-4 | 0.533 |
-| lattice | 1.49e-3 / 1.58e-3 / 7.7e-4 | 0.422 | 1.77e-3 / 1.82e-3 / 4.5e-4 | 0.585 |
-
-Mixed, not a lever: the corner features cut x and y errors on the lattice
-(REAL) by a fifth but cost the rest (Y, which depends on the value alone and
-smoothly, gets worse; generalisation Delta-E 10% worse). The shipped
-approximator keeps ``harmonic``.
+Reached (25 epochs; not recorded, wall time not kept), REAL / generalisation mean CIEDE2000:
+harmonic 0.439 / 0.533, lattice 0.422 / 0.585. Story: docs/experiments.md, "Munsell -> xyY".
 """
 
 from munsell_jax.lab.train import default_config
