@@ -196,7 +196,7 @@ class Converter(nnx.Module):
     ``from_xyY``: ``xyY [..., 3]`` -> ``specification [..., 4]`` (``[hue, value,
     chroma, code]``, greys ``[0, V, 0, 0]``); ``to_xyY``: the reverse. It is a
     Flax NNX module: jit it, differentiate through it, compose it with a model.
-    The function its ONNX graph computes.
+    The function its ONNX graph computes; the outputs have the inputs' float dtype.
     """
 
     def __init__(self, network: nnx.Module, config: Mapping[str, Any]):
@@ -211,8 +211,11 @@ class Converter(nnx.Module):
             flat = self(x.reshape(-1, x.shape[-1]))
             return flat.reshape(*x.shape[:-1], flat.shape[-1])
         if self.direction == "from_xyY":
-            return decode(self.encoding, self.network(xyY_inputs(x, inputs=self.inputs)))
-        return self.network(specification_inputs(x, inputs=self.inputs))
+            out = decode(self.encoding, self.network(xyY_inputs(x, inputs=self.inputs)))
+        else:
+            out = self.network(specification_inputs(x, inputs=self.inputs))
+        # float32 in, float32 out, even where a network's constants are float64 under x64.
+        return out.astype(x.dtype) if jnp.issubdtype(x.dtype, jnp.floating) else out
 
 
 def load_converter(name: str | Path) -> Converter:

@@ -45,6 +45,14 @@ def test_load_model_agrees_with_its_module_and_checks_the_width(approximator):
         mj.load_converter("to_xyY/exact")
 
 
+@pytest.mark.parametrize("name", mj.shipped_models())
+def test_every_shipped_model_loads_from_the_package(name):
+    inputs = [[0.3, 0.35, 0.2]] if name.startswith("from_xyY") else [[5.0, 5.0, 10.0, 7.0]]
+    out = mj.load_model(name)(np.repeat(np.array(inputs, np.float32), 2, axis=0))
+    assert out.shape == (2, 7 - len(inputs[0])) and out.dtype == np.float32
+    assert np.isfinite(out).all()
+
+
 def test_parameters_round_trip_and_mismatches_are_refused(approximator, tmp_path):
     file = save_params(approximator.network, tmp_path / "params.npz")
     config = {"direction": "to_xyY", "model": {"name": "mlp", "widths": [8]}}

@@ -96,7 +96,8 @@ import munsell_jax as mj
 images = np.full((1, 2, 2, 3), 0.5, np.float32)
 mj.delta_e_loss(images, images * 0.9, space="sRGB")
 mj.munsell_to_xyY(np.array([5.0, 5.0, 10.0, 7.0]))
-for name in mj.shipped_models():
+# One of each kind (the same code loads every shipped model; test_hub loads them all).
+for name in ("from_xyY/mlp_base_hue_angle_exact", "to_xyY/approximator", "to_xyY/exact"):
     width = 3 if name.startswith("from_xyY") else 4
     mj.load_model(name, backend="jax")(np.full((1, width), 0.3, np.float32))
 loaded = sorted(m for m in sys.modules if m.startswith({ABOVE_THE_CORE!r}))

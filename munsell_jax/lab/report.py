@@ -24,6 +24,15 @@ DIRECTIONS = {"from_xyY": "xyY -> Munsell", "to_xyY": "Munsell -> xyY"}
 _REFERENCE_ROWS = ("exact", "colour-science", "rbf", "kdtree", "delaunay")
 
 
+def _encoding_note(m: dict) -> str:
+    """`` (encoding)`` after a row's architecture, unless it is the default or
+    the architecture's name already says it."""
+    encoding, architecture = m.get("encoding"), str(m.get("architecture", ""))
+    if encoding in (None, "regression") or f"({encoding})" in architecture:
+        return ""
+    return f" ({encoding})"
+
+
 def collect(results: str | Path = "results") -> dict[str, list[dict]]:
     """Every ``metrics.json`` under ``results/<direction>/``, reference rows first,
     then models by mean Delta-E on REAL (``results/zoo`` for the zoo's rows)."""
@@ -104,7 +113,7 @@ def markdown_tables(
                 general = {}
             cells = [
                 f"`{m.get('name')}` {html.escape(str(m.get('architecture', '')))}"
-                + (f" ({m['encoding']})" if m.get("encoding") not in (None, "regression") else ""),
+                + _encoding_note(m),
                 str(m.get("data", "-")),
                 f"{m['parameters']:,}" if m.get("parameters") else "-",
                 _f(real.get("delta_e_mean")),
