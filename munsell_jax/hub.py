@@ -245,6 +245,8 @@ def approximator(name: str | Path) -> Converter:
 
 
 def engine_predict(dtype) -> Callable[[jax.Array], jax.Array]:
+    """The exact engine as a float32-out function computing in ``dtype``: what
+    ``load_model(ENGINE)`` runs and what its ONNX graph is traced from."""
     from munsell_jax.renotation import munsell_to_xyY
 
     def predict(specification):
@@ -284,7 +286,7 @@ def _load(
         raise ValueError(f"backend must be 'jax' or 'onnx', not {backend!r}")
     if str(name) == ENGINE:
         engine = jax.jit(engine_predict(jnp.float64 if x64 else jnp.float32))
-        return lambda inputs: np.asarray(engine(jnp.asarray(inputs)))
+        return lambda inputs: np.asarray(engine(jnp.asarray(_checked(inputs, 4, dtype=None))))
     if not (folder / PARAMS).exists():
         raise FileNotFoundError(
             f"no {PARAMS} in {folder}: for a training run, use munsell_jax.lab.train.load_run"
@@ -330,8 +332,9 @@ def predictor(network: nnx.Module, config: Mapping[str, Any]) -> Callable[[np.nd
     return run64
 
 
-def _checked(inputs, width: int) -> np.ndarray:
-    array = np.asarray(inputs, np.float32)
+def _checked(inputs, width: int, dtype=np.float32) -> np.ndarray:
+    """``inputs`` as an array (of ``dtype``; None keeps theirs) whose last axis is ``width``."""
+    array = np.asarray(inputs, dtype)
     if array.ndim < 1 or array.shape[-1] != width:
         raise ValueError(f"expected inputs of shape [..., {width}], got {array.shape}")
     return array

@@ -37,8 +37,9 @@ def test_load_model_agrees_with_its_module_and_checks_the_width(approximator):
     predict = mj.load_model(SMALL)
     assert predict is mj.load_model(SMALL)  # loaded once per process
     np.testing.assert_allclose(predict(spec), np.asarray(approximator(spec)), atol=1e-6)
-    with pytest.raises(ValueError, match=r"shape \[\.\.\., 4\]"):
-        predict(np.array([[5.0, 5.0, 10.0]], np.float32))
+    for model in (predict, mj.load_model("to_xyY/exact")):
+        with pytest.raises(ValueError, match=r"shape \[\.\.\., 4\]"):
+            model(np.array([[5.0, 5.0, 10.0]], np.float32))
     with pytest.raises(ValueError, match="from_xyY model, not Munsell -> xyY"):
         mj.approximator("from_xyY/mlp_base_hue_angle_exact")
     with pytest.raises(ValueError, match="exact engine"):
