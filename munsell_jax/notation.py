@@ -51,9 +51,12 @@ HUE_FAMILIES: tuple[str, ...] = ("B", "BG", "G", "GY", "Y", "YR", "R", "RP", "P"
 
 _CODES = {name: code for code, name in enumerate(HUE_FAMILIES, start=1)}
 
-# colour.constants.PATTERN_FLOATING_POINT_NUMBER: unsigned, optional fraction
-# and exponent ("5", "2.5", ".5", "1e1"; not "5." nor "+5").
-_NUMBER = r"[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?"
+# The numbers of colour.constants.PATTERN_FLOATING_POINT_NUMBER: unsigned,
+# optional fraction and exponent ("5", "2.5", ".5", "1e1"; not "5." nor "+5").
+# Written so that a string of digits splits one way only: colour's
+# "[0-9]*\.?[0-9]+" lets the regex engine try every split of every number, and
+# a long non-matching string then takes cubic time.
+_NUMBER = r"(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
 # Two-letter families first so "5BG" is not read as "5B" followed by "G".
 _FAMILY = "BG|GY|YR|RP|PB|B|G|Y|R|P"
 # colour's MUNSELL_COLOUR_PATTERN, matched against the whole (stripped) string:
@@ -291,6 +294,8 @@ def to_colour_specification(spec: npt.ArrayLike | jax.Array) -> np.ndarray:
 
 
 def _parse_error(string: str, reason: str) -> ValueError:
+    if len(string) > 80:  # one line, however long the input
+        string = f"{string[:50]}...{string[-20:]} ({len(string):,} characters)"
     return ValueError(
         f'"{string}" is not a valid Munsell colour: {reason} '
         f'(expected e.g. "4.2YR 8.1/5.3" or "N 5.2").'

@@ -339,6 +339,16 @@ def test_parse_malformed_raises_with_string(string):
     assert string in str(info.value)
 
 
+@pytest.mark.parametrize("n", [800, 20_000])
+def test_long_malformed_strings_fail_in_linear_time(n):
+    # A number pattern that splits a run of digits several ways made this
+    # backtrack cubically: 11 s at n = 800, hours at 20,000. Now it fails at once.
+    with pytest.raises(ValueError, match="not a valid Munsell colour"):
+        parse_munsell("1" * n + "R " + "1" * n + "/")
+    with pytest.raises(ValueError):
+        parse_munsell("1" * n + "." + "1" * n + "XX 5/4")
+
+
 @pytest.mark.parametrize("obj", [None, 5, 5.0, b"5R 5/4", ["5R 5/4"], np.array("5R 5/4")])
 def test_parse_non_str_raises_with_repr(obj):
     with pytest.raises(ValueError) as info:
