@@ -6,7 +6,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-__all__ = ["as_float", "floor_mod", "polyval"]
+__all__ = ["as_float", "check_last_axis", "floor_mod", "polyval"]
 
 
 def as_float(x: jax.typing.ArrayLike) -> jax.Array:
@@ -32,3 +32,10 @@ def polyval(coefficients: tuple[float, ...], x):
     for c in reversed(coefficients):
         result = result * x + c
     return result
+
+
+def check_last_axis(x, width: int, name: str) -> None:
+    """Raise a one-line ValueError unless ``x`` has shape ``[..., width]``: a
+    wrong width is an error at the public entry, never a silent broadcast."""
+    if x.ndim == 0 or x.shape[-1] != width:
+        raise ValueError(f"{name} must have shape [..., {width}], got {x.shape}")

@@ -62,7 +62,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax.typing import ArrayLike
 
-from munsell_jax.arrays import as_float
+from munsell_jax.arrays import as_float, check_last_axis
 
 __all__ = [
     "HSV_to_RGB",
@@ -163,8 +163,7 @@ def _hue_degrees(y: jax.Array, x: jax.Array) -> jax.Array:
 
 
 def _check_triplets(x: jax.Array, name: str) -> None:
-    if x.ndim == 0 or x.shape[-1] != 3:
-        raise ValueError(f"{name} must have shape [..., 3], got {x.shape}")
+    check_last_axis(x, 3, name)
 
 
 def _white_point_XYZ(illuminant: ArrayLike, dtype) -> tuple[jax.Array, jax.Array, jax.Array]:

@@ -37,7 +37,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from munsell_jax.arrays import as_float
+from munsell_jax.arrays import as_float, check_last_axis
 from munsell_jax.colorimetry import ILLUMINANT_C_xy
 from munsell_jax.renotation import (
     luminance_to_value,
@@ -551,6 +551,7 @@ def xyY_to_munsell(
       The solve is not differentiable (use the forward for gradients).
     """
     xyY = jax.lax.stop_gradient(as_float(xyY))
+    check_last_axis(xyY, 3, "xyY")
     start = None
     if isinstance(init, str) and init != "table":
         from munsell_jax.hub import load_model

@@ -42,7 +42,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from munsell_jax.arrays import as_float, floor_mod, polyval
+from munsell_jax.arrays import as_float, check_last_axis, floor_mod, polyval
 from munsell_jax.colorimetry import ILLUMINANT_C_xy
 
 __all__ = [
@@ -370,6 +370,7 @@ def munsell_to_xyY_unmasked(spec: jax.Array) -> tuple[jax.Array, jax.Array]:
     can mask them itself (``munsell_delta_e``) instead of meeting NaN.
     """
     spec = as_float(spec)
+    check_last_axis(spec, 4, "a Munsell specification [hue, value, chroma, code]")
     hue, value, chroma, code, grey = _normalise(spec)
     dtype = spec.dtype
 
@@ -482,6 +483,7 @@ def maximum_chroma(hue_value_code: jax.typing.ArrayLike) -> jax.Array:
       NaN for values below 1 or malformed hue/code.
     """
     hvc = as_float(hue_value_code)
+    check_last_axis(hvc, 3, "hue_value_code [hue, value, code]")
     hue, value, code = hvc[..., 0], hvc[..., 1], hvc[..., 2]
     tables = renotation_tables()
     ok = (

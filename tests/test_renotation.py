@@ -23,6 +23,7 @@ from colour.notation.munsell import (
     munsell_value_ASTMD1535,
 )
 
+import munsell_jax as mj
 from munsell_jax.renotation import (
     luminance_to_value,
     maximum_chroma,
@@ -278,3 +279,21 @@ def test_snap_zone_is_flat_in_value_with_continuous_gradient():
         gradient = _run(_jacfwd_jit, inside[None])[0, :2, axis]
         assert np.abs(gradient).max() > 1e-4
         np.testing.assert_allclose(gradient, slope, rtol=2e-2)
+
+
+@pytest.mark.parametrize(
+    "function, width",
+    [
+        (mj.munsell_to_xyY, 4),
+        (mj.renotation_valid, 4),
+        (mj.maximum_chroma, 3),
+        (mj.xyY_to_munsell, 3),
+    ],
+)
+def test_a_wrong_last_axis_is_a_one_line_error(function, width):
+    # [5, 5, 10] once read as [5, 5, 10, 10] (code from the chroma) and passed.
+    for bad in (width - 1, width + 1):
+        with pytest.raises(ValueError, match=rf"must have shape \[\.\.\., {width}\], got"):
+            function(np.full((2, bad), 5.0))
+    with pytest.raises(ValueError, match="must have shape"):
+        function(np.float64(5.0))
