@@ -109,9 +109,31 @@ def test_cache_round_trip(tmp_path):
     summary = json.loads(stem.with_suffix(".json").read_text())
     assert summary["rows"] == len(first.xyY) == 500 and summary["dropped"] == first.dropped
     with np.load(stem.with_suffix(".npz")) as arrays:
-        assert sorted(arrays.files) == ["specification", "xyY"]
+        assert sorted(arrays.files) == ["dropped", "specification", "xyY"]
     again = data.load_or_generate("perturbation", size=500, seed=3, data_dir=tmp_path)
     np.testing.assert_array_equal(again.xyY, first.xyY)
+
+
+def test_a_broken_cache_is_generated_again(tmp_path):
+    import warnings
+
+    first = data.load_or_generate("perturbation", size=300, seed=4, data_dir=tmp_path, plot=False)
+    npz = tmp_path / "perturbation_n300_seed4.npz"
+    # A run killed between the arrays and the summary, or an older version's.
+    npz.with_suffix(".json").unlink()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the arrays alone are a complete cache
+        kept = data.load_or_generate("perturbation", size=300, seed=4, data_dir=tmp_path)
+    np.testing.assert_array_equal(kept.xyY, first.xyY)
+    # A truncated file: a warning, the same data again, and a whole file.
+    npz.write_bytes(npz.read_bytes()[:100])
+    with pytest.warns(UserWarning, match="unreadable"):
+        again = data.load_or_generate("perturbation", size=300, seed=4, data_dir=tmp_path)
+    np.testing.assert_array_equal(again.xyY, first.xyY)
+    assert data.load_or_generate("perturbation", size=300, seed=4, data_dir=tmp_path).dropped == (
+        first.dropped
+    )
+    assert not list(tmp_path.glob(".*.tmp"))
 
 
 def test_cli_writes_npz(tmp_path, capsys):

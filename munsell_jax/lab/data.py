@@ -35,8 +35,12 @@ density plot.
 from __future__ import annotations
 
 import functools
+import io
 import json
+import os
 import time
+import warnings
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
@@ -449,21 +453,52 @@ def load_or_generate(
         )
     size = size if size is not None else _default_size(name)
     path = cache_path(data_dir, name, size, seed)
-    if path.exists():
-        with np.load(path) as arrays:
-            summary = json.loads(path.with_suffix(".json").read_text())
-            return Dataset(arrays["specification"], arrays["xyY"], summary["dropped"])
+    if path.exists() and (cached := _read_cache(path)) is not None:
+        return cached
     start = time.perf_counter()
     data = generate(name, jax.random.key(seed), size, progress=progress)
     seconds = time.perf_counter() - start
     path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez(path, specification=data.specification, xyY=data.xyY)
     summary = {"name": name, "size": size, "seed": seed, "seconds": round(seconds, 2)}
     summary |= summarise(data)
-    path.with_suffix(".json").write_text(json.dumps(summary, indent=2) + "\n")
+    _write_atomically(path.with_suffix(".json"), (json.dumps(summary, indent=2) + "\n").encode())
     if plot:
         plot_density(data, path.with_suffix(".png"), title=path.stem)
+    # The arrays last: a complete .npz is what marks the cache as written.
+    arrays = io.BytesIO()
+    np.savez(arrays, specification=data.specification, xyY=data.xyY, dropped=data.dropped)
+    _write_atomically(path, arrays.getvalue())
     return data
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    """Write ``content`` to a temporary file beside ``path`` and rename it into
+    place: a killed process leaves the old file or none, never half of one."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(content)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _read_cache(path: Path) -> Dataset | None:
+    """The cached data set at ``path``, or None (with a warning) when the file
+    cannot be read (truncated, or written by an interrupted older version)."""
+    try:
+        with np.load(path) as arrays:
+            if "dropped" in arrays.files:
+                dropped = int(arrays["dropped"])
+            else:  # written before the count moved into the arrays
+                dropped = json.loads(path.with_suffix(".json").read_text())["dropped"]
+            return Dataset(arrays["specification"], arrays["xyY"], dropped)
+    except (OSError, EOFError, KeyError, ValueError, zipfile.BadZipFile) as error:
+        warnings.warn(
+            f"the data cache {path} is unreadable ({type(error).__name__}: {error}); "
+            "generating it again",
+            stacklevel=3,
+        )
+        return None
 
 
 def _default_size(name: str) -> int:
