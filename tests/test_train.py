@@ -47,11 +47,58 @@ def test_smoke_trains_and_loss_falls(tmp_path, data_dir):
     assert (tmp_path / "checkpoints" / "best").is_dir()
 
 
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("learning_rate", -1e-3),
+        ("learning_rate", float("nan")),
+        ("epochs", 0),
+        ("batch_size", 0),
+        ("ema_decay", 1.0),
+    ],
+)
+def test_an_invalid_config_is_a_one_line_error(tmp_path, data_dir, field, value):
+    with pytest.raises(ValueError, match=rf"config\.opt\.{field} = .* is not a valid setting"):
+        train_and_evaluate(_smoke(data_dir, **{field: value}), tmp_path)
+    assert not any(tmp_path.iterdir())
+
+
+def test_a_workdir_is_refused_to_another_config_and_while_in_use(tmp_path, data_dir):
+    import subprocess
+    import sys
+
+    other = _smoke(data_dir)
+    other.model.widths = (64,)
+    (tmp_path / "config.json").write_text(other.to_json_best_effort())
+    with pytest.raises(ValueError, match=r"another config \(model\.widths: \[64\] -> \[32, 32\]\)"):
+        train_and_evaluate(_smoke(data_dir), tmp_path)
+    assert json.loads((tmp_path / "config.json").read_text())["model"]["widths"] == [64]
+    assert not (tmp_path / ".lock").exists()
+    # A live process holds the lock: refused; a dead one's lock is taken over.
+    holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        (tmp_path / ".lock").write_text(str(holder.pid))
+        with pytest.raises(RuntimeError, match=f"in use by process {holder.pid}"):
+            train_and_evaluate(other, tmp_path)
+    finally:
+        holder.kill()
+        holder.wait()
+    other.opt.epochs = 1
+    train_and_evaluate(other, tmp_path)  # same config, fewer epochs: it may resume
+    assert not (tmp_path / ".lock").exists()
+
+
 def test_stopped_run_resumes_to_the_same_parameters(tmp_path, data_dir):
     straight, resumed = tmp_path / "straight", tmp_path / "resumed"
     train_and_evaluate(_smoke(data_dir, epochs=3), straight)
     train_and_evaluate(_smoke(data_dir, epochs=1), resumed)  # "killed" after epoch 1
+    # ... after logging an epoch it never checkpointed: the resumed log drops it.
+    with (resumed / "metrics.jsonl").open("a") as log:
+        log.write(json.dumps({"epoch": 2, "train_loss": 0.0}) + "\n")
     train_and_evaluate(_smoke(data_dir, epochs=3), resumed)
+    epochs = [json.loads(line)["epoch"] for line in (resumed / "metrics.jsonl").open()]
+    assert epochs == [1, 2, 3]
+    assert not (resumed / ".lock").exists()
     a, b = _final_params(straight), _final_params(resumed)
     leaves_a, leaves_b = ([np.asarray(x) for x in jax.tree.leaves(t)] for t in (a, b))
     assert len(leaves_a) == len(leaves_b) > 0

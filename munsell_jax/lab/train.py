@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import os
 import time
 from pathlib import Path
 
@@ -60,6 +61,7 @@ __all__ = [
     "make_train_step",
     "split_rows",
     "train_and_evaluate",
+    "validate",
     "with_budget",
 ]
 
@@ -437,18 +439,112 @@ def _mlflow(config, workdir: Path):
     return mlflow, run
 
 
+# Fields a resumed run may change: how long it trains and how it reports.
+RESUMABLE = ("opt.epochs", "opt.early_stopping_patience", "progress", "mlflow", "data.data_dir")
+
+
+def validate(config: ml_collections.ConfigDict) -> None:
+    """Raise a one-line ValueError for a config no run should start from."""
+    opt, data = config.opt, config.data
+    lr, epochs, batch = opt.learning_rate, opt.epochs, opt.batch_size
+    steps, ema = opt.get("accumulate_steps", 1), opt.get("ema_decay", 0.0)
+    rules = {
+        "opt.learning_rate": (lr, math.isfinite(lr) and lr > 0),
+        "opt.epochs": (epochs, isinstance(epochs, int) and epochs >= 1),
+        "opt.batch_size": (batch, isinstance(batch, int) and batch >= 1),
+        "opt.weight_decay": (opt.get("weight_decay", 0.0), opt.get("weight_decay", 0.0) >= 0),
+        "opt.clip_norm": (opt.get("clip_norm", 1.0), opt.get("clip_norm", 1.0) > 0),
+        "opt.accumulate_steps": (steps, isinstance(steps, int) and steps >= 1),
+        "opt.ema_decay": (ema, 0 <= ema < 1),
+        "data.size": (data.size, data.size >= 1),
+        "data.validation_fraction": (
+            data.validation_fraction,
+            0 < data.validation_fraction < 1,
+        ),
+    }
+    for field, (value, ok) in rules.items():
+        if not ok:
+            raise ValueError(f"config.{field} = {value!r} is not a valid setting")
+
+
+def _flat(tree: dict, prefix: str = "") -> dict:
+    flat = {}
+    for key, value in tree.items():
+        if isinstance(value, dict):
+            flat |= _flat(value, f"{prefix}{key}.")
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
+def _claim(workdir: Path, config: ml_collections.ConfigDict) -> Path:
+    """Take ``workdir`` for this run: refuse it while another live process trains
+    there or when it holds a run of another config; write ``config.json``;
+    return the lock file to remove when done."""
+    lock = workdir / ".lock"
+    try:
+        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        try:
+            owner = int(lock.read_text() or 0)
+            os.kill(owner, 0)  # raises when no such process: a stale lock
+        except (ValueError, ProcessLookupError):
+            lock.unlink(missing_ok=True)
+            return _claim(workdir, config)
+        except PermissionError:  # alive, and someone else's
+            pass
+        raise RuntimeError(
+            f"{workdir} is in use by process {owner} (its {lock.name}); wait for it, or "
+            "train in another --workdir"
+        ) from None
+    with os.fdopen(fd, "w") as f:
+        f.write(str(os.getpid()))
+    try:
+        new = json.loads(config.to_json_best_effort())
+        saved = workdir / "config.json"
+        if saved.exists():
+            old = _flat(json.loads(saved.read_text()))
+            changed = [
+                f"{k}: {old.get(k)!r} -> {v!r}"
+                for k, v in _flat(new).items()
+                if k not in RESUMABLE and old.get(k) != v
+            ] + [f"{k}: removed" for k in old if k not in _flat(new) and k not in RESUMABLE]
+            if changed:
+                raise ValueError(
+                    f"{workdir} holds a run of another config ({'; '.join(changed[:3])}): "
+                    "train in a new --workdir, or delete this one to start over"
+                )
+        saved.write_text(config.to_json_best_effort(indent=2) + "\n")
+    except BaseException:
+        lock.unlink(missing_ok=True)
+        raise
+    return lock
+
+
 def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str | Path) -> dict:
     """Train ``config`` in ``workdir``, resuming from its latest checkpoint.
 
     Writes ``workdir/checkpoints/{latest,best}`` (orbax), ``metrics.jsonl`` (one
-    line per epoch) and ``config.json``. Returns the last epoch's metrics.
+    line per epoch) and ``config.json``. Returns the last epoch's metrics. A
+    run resumes only its own config (``RESUMABLE`` fields may change), and holds
+    ``workdir/.lock`` while it trains.
 
     Raises:
+      ValueError: an invalid config, or a workdir holding another config's run.
+      RuntimeError: another live process is training in ``workdir``.
       FloatingPointError: the training loss became NaN or inf.
     """
+    validate(config)
     workdir = Path(workdir).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
-    (workdir / "config.json").write_text(config.to_json_best_effort(indent=2) + "\n")
+    lock = _claim(workdir, config)
+    try:
+        return _train(config, workdir)
+    finally:
+        lock.unlink(missing_ok=True)
+
+
+def _train(config: ml_collections.ConfigDict, workdir: Path) -> dict:
 
     # Stage one of a two-stage model: its base, trained (or resumed) first.
     base_model = None
@@ -537,6 +633,16 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str | Path) -
         if ema is not None:
             nnx.replace_by_pure_dict(ema, restored["ema"])
         progress = dict(restored["progress"])
+    # The log holds exactly the epochs of the state resumed from (a killed run
+    # may have logged an epoch after its last checkpoint).
+    log_file = workdir / "metrics.jsonl"
+    if log_file.exists():
+        kept = [
+            line
+            for line in log_file.read_text().splitlines()
+            if line.strip() and json.loads(line)["epoch"] <= progress["epoch"]
+        ]
+        log_file.write_text("".join(f"{line}\n" for line in kept))
 
     tracker = _mlflow(config, workdir)
     print(
