@@ -218,7 +218,9 @@ def test_sigkilled_run_resumes_to_the_same_parameters(tmp_path, data_dir):
     if process.returncode != -signal.SIGKILL:
         pytest.skip("training finished before it could be killed")
     assert len(metrics.read_text().splitlines()) < 30
+    assert (killed / ".lock").exists()  # the killed process's: taken over below
     subprocess.run(command(killed), env=env, check=True, stdout=subprocess.DEVNULL)
+    assert [json.loads(line)["epoch"] for line in metrics.open()] == list(range(1, 31))
     straight = tmp_path / "straight"
     subprocess.run(command(straight), env=env, check=True, stdout=subprocess.DEVNULL)
     for x, y in zip(
