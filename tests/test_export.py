@@ -243,3 +243,15 @@ def test_exact_engine_exports_and_matches_jax(tmp_path):
 def test_cli_exports_the_engine(tmp_path, capsys):
     with pytest.raises(SystemExit, match="float64 only"):
         main(["export", "exact", "--precision", "float32", "--out", str(tmp_path / "e.onnx")])
+
+
+def test_a_non_finite_row_is_nan_in_the_graph_not_a_failed_batch():
+    # A NaN or inf hue once sent the Lattice MLP's Gather out of range: ONNX
+    # failed the whole batch where XLA clamps.
+    name = "to_xyY/lattice_mlp_exact"
+    spec = np.array(
+        [[5.0, 5.0, 10.0, 7.0], [np.nan, 5.0, 10.0, 7.0], [np.inf, 5.0, 10.0, 7.0]], np.float32
+    )
+    graph, jax_answer = load_model(name, backend="onnx")(spec), load_model(name)(spec)
+    np.testing.assert_allclose(graph, jax_answer, atol=1e-5)  # NaN where NaN
+    assert np.isfinite(graph[0]).all() and np.isnan(graph[1:, :2]).all()

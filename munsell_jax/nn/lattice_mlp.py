@@ -31,7 +31,11 @@ __all__ = ["Model"]
 def _corners(u_B: jax.Array, n: int, *, periodic: bool):
     """Lower and upper lattice indices of coordinates ``u`` and the fraction
     between them: ``(i0, i1, f)``, indices in [0, n) (clamped, or wrapped
-    when ``periodic``)."""
+    when ``periodic``). A non-finite coordinate gets the indices of 0 and a
+    NaN fraction, so its row is NaN: an index out of range would fail the whole
+    batch in an ONNX Gather, where XLA clamps it."""
+    finite_B = jnp.isfinite(u_B)
+    u_B = jnp.where(finite_B, u_B, 0.0)
     if periodic:
         u_B = floor_mod(u_B, n)  # [0, n)
         lower = jnp.floor(u_B)
@@ -41,7 +45,8 @@ def _corners(u_B: jax.Array, n: int, *, periodic: bool):
         u_B = jnp.clip(u_B, 0.0, n - 1.0)
         lower = jnp.minimum(jnp.floor(u_B), n - 2.0)
         upper = lower + 1
-    return lower.astype(jnp.int32), upper.astype(jnp.int32), u_B - lower
+    fraction_B = jnp.where(finite_B, u_B - lower, jnp.nan)
+    return lower.astype(jnp.int32), upper.astype(jnp.int32), fraction_B
 
 
 def _luminance(v_B: jax.Array) -> jax.Array:
