@@ -10,10 +10,14 @@ __all__ = ["as_float", "check_last_axis", "floor_mod", "polyval"]
 
 
 def as_float(x: jax.typing.ArrayLike) -> jax.Array:
-    """As a JAX array, keeping float dtypes and promoting the rest to the default float."""
+    """As a JAX array of float32 or float64: float32 and float64 kept, integers
+    and booleans promoted to the default float, and float16 / bfloat16 upcast to
+    float32 (their 3-4 significant digits cannot carry a colour conversion)."""
     x = jnp.asarray(x)
     if not jnp.issubdtype(x.dtype, jnp.floating):
         x = x.astype(jnp.result_type(float))
+    elif jnp.finfo(x.dtype).bits < 32:
+        x = x.astype(jnp.float32)
     return x
 
 

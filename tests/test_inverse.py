@@ -280,6 +280,14 @@ def test_float32(solved):
     assert np.asarray(result.ok).all()
     expected = solved["real"]["spec"][rows]
     np.testing.assert_allclose(result.specification, expected, rtol=0, atol=1e-3)
+    # Half precision: float16 once came back ok=True 1.7e-4 away from its input
+    # and bfloat16 crashed; both are upcast to float32 (the same compiled solve),
+    # and ok speaks of that input.
+    for dtype in (jnp.float16, jnp.bfloat16):
+        xyY = jnp.asarray(solved["real"]["xyY"][rows], dtype)
+        half = xyY_to_munsell(xyY)
+        assert half.specification.dtype == jnp.float32
+        assert np.asarray(half.ok).all() and float(np.max(half.residual)) < 1e-6
 
 
 def test_hybrid_start(solved):
