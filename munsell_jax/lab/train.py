@@ -449,7 +449,7 @@ def validate(config: ml_collections.ConfigDict) -> None:
     lr, epochs, batch = opt.learning_rate, opt.epochs, opt.batch_size
     steps, ema = opt.get("accumulate_steps", 1), opt.get("ema_decay", 0.0)
     rules = {
-        "opt.learning_rate": (lr, math.isfinite(lr) and lr > 0),
+        "opt.learning_rate": (lr, math.isfinite(lr) and lr >= 0),  # 0: a frozen run
         "opt.epochs": (epochs, isinstance(epochs, int) and epochs >= 1),
         "opt.batch_size": (batch, isinstance(batch, int) and batch >= 1),
         "opt.weight_decay": (opt.get("weight_decay", 0.0), opt.get("weight_decay", 0.0) >= 0),
