@@ -185,6 +185,25 @@ def test_two_devices_give_the_same_loss_curve(tmp_path, data_dir):
         assert results[1][key] == pytest.approx(results[0][key], rel=1e-5)
 
 
+def test_an_unreadable_latest_checkpoint_falls_back_to_an_older_one(tmp_path, data_dir):
+    straight, damaged = tmp_path / "straight", tmp_path / "damaged"
+    train_and_evaluate(_smoke(data_dir, epochs=3), straight)
+    train_and_evaluate(_smoke(data_dir, epochs=2), damaged)
+    newest = damaged / "checkpoints" / "latest" / "2"
+    for file in (p for p in newest.rglob("*") if p.is_file()):
+        file.write_bytes(file.read_bytes()[: len(file.read_bytes()) // 3])  # a torn write
+    with pytest.warns(UserWarning, match="unreadable"):
+        train_and_evaluate(_smoke(data_dir, epochs=3), damaged)
+    epochs = [json.loads(line)["epoch"] for line in (damaged / "metrics.jsonl").open()]
+    assert epochs == [1, 2, 3]
+    for x, y in zip(
+        jax.tree.leaves(_final_params(straight)),
+        jax.tree.leaves(_final_params(damaged)),
+        strict=True,
+    ):
+        np.testing.assert_array_equal(np.asarray(x), np.asarray(y))
+
+
 def test_sigkilled_run_resumes_to_the_same_parameters(tmp_path, data_dir):
     """Kill a training process with SIGKILL mid-run, start it again, compare."""
     import os

@@ -29,6 +29,7 @@ import json
 import math
 import os
 import time
+import warnings
 from pathlib import Path
 
 import jax
@@ -521,6 +522,38 @@ def _claim(workdir: Path, config: ml_collections.ConfigDict) -> Path:
     return lock
 
 
+def _restore(latest: ocp.CheckpointManager, best: ocp.CheckpointManager, args):
+    """The newest readable checkpoint, latest's steps first and then best's, or
+    None when there is none. An unreadable one (a run killed while writing it, a
+    damaged disk) is skipped with a warning, and every step after the one
+    restored is deleted, so the run continues from there.
+
+    Raises:
+      RuntimeError: there are checkpoints but none can be read.
+    """
+    candidates = [(m, step) for m in (latest, best) for step in sorted(m.all_steps(), reverse=True)]
+    for manager, step in candidates:
+        try:
+            restored = manager.restore(step, args=args)
+        except Exception as error:  # orbax, TensorStore and JSON raise their own kinds
+            warnings.warn(
+                f"checkpoint {manager.directory}/{step} is unreadable "
+                f"({type(error).__name__}); trying an older one",
+                stacklevel=3,
+            )
+            continue
+        for m in (latest, best):
+            for later in [s for s in m.all_steps() if s > restored["progress"]["epoch"]]:
+                m.delete(later)
+        return restored
+    if candidates:
+        raise RuntimeError(
+            f"no checkpoint under {latest.directory.parent} can be read; "
+            "delete that folder to train from the start"
+        )
+    return None
+
+
 def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str | Path) -> dict:
     """Train ``config`` in ``workdir``, resuming from its latest checkpoint.
 
@@ -613,22 +646,21 @@ def _train(config: ml_collections.ConfigDict, workdir: Path) -> dict:
             total += float(jnp.sum(eval_terms(state, ema, batch))) * len(batch[0])
         return total / n
 
-    # Checkpoints: the latest (to resume) and the best by validation loss.
-    options = dict(max_to_keep=1, create=True)
+    # Checkpoints: the two latest (to resume; the older one in case the newer
+    # cannot be read) and the best by validation loss.
     latest = ocp.CheckpointManager(
-        workdir / "checkpoints" / "latest", options=ocp.CheckpointManagerOptions(**options)
+        workdir / "checkpoints" / "latest",
+        options=ocp.CheckpointManagerOptions(max_to_keep=2, create=True),
     )
     best = ocp.CheckpointManager(
         workdir / "checkpoints" / "best",
         options=ocp.CheckpointManagerOptions(
-            **options, best_fn=lambda m: m["val_loss"], best_mode="min"
+            max_to_keep=1, create=True, best_fn=lambda m: m["val_loss"], best_mode="min"
         ),
     )
     progress = {"epoch": 0, "best_val_loss": math.inf, "epochs_since_best": 0}
-    if latest.latest_step() is not None:
-        restored = latest.restore(
-            latest.latest_step(), args=checkpoint_args(state, ema, progress, save=False)
-        )
+    restored = _restore(latest, best, checkpoint_args(state, ema, progress, save=False))
+    if restored is not None:
         nnx.replace_by_pure_dict(state, restored["state"])
         if ema is not None:
             nnx.replace_by_pure_dict(ema, restored["ema"])
