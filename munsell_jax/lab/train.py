@@ -57,6 +57,7 @@ __all__ = [
     "build",
     "checkpoint_args",
     "default_config",
+    "load_dataset",
     "load_run",
     "make_loss_fn",
     "make_train_step",
@@ -189,6 +190,17 @@ def _arrays(config, dataset: data_lib.Dataset) -> tuple[np.ndarray, ...]:
         np.asarray(labels, np.int32),
         np.asarray(weights, np.float32),
         np.asarray(cmax, np.float32),
+    )
+
+
+def load_dataset(config: ml_collections.ConfigDict) -> data_lib.Dataset:
+    """The (cached) data set of ``config.data``: the rows a run trains and validates on."""
+    return data_lib.load_or_generate(
+        config.data.name,
+        size=config.data.size,
+        seed=config.data.seed,
+        data_dir=config.data.data_dir,
+        progress=False,
     )
 
 
@@ -586,13 +598,7 @@ def _train(config: ml_collections.ConfigDict, workdir: Path) -> dict:
         base_model, _ = load_run(workdir / "base")
 
     # Data: exact labels from the engine (float64), trained in float32.
-    dataset = data_lib.load_or_generate(
-        config.data.name,
-        size=config.data.size,
-        seed=config.data.seed,
-        data_dir=config.data.data_dir,
-        progress=False,
-    )
+    dataset = load_dataset(config)
     arrays = _arrays(config, dataset)
     val_rows, train_rows = split_rows(config, len(arrays[0]))
     # Data parallel over every device (of every process, after

@@ -86,18 +86,11 @@ def suggest(trial, config: ml_collections.ConfigDict) -> ml_collections.ConfigDi
 def validation_delta_e(workdir: str | Path) -> float:
     """Mean CIEDE2000 of a run's best model on (up to 20,000 of) its validation rows."""
     from munsell_jax.hub import predictor
-    from munsell_jax.lab import data as data_lib
     from munsell_jax.lab.evaluate import EvaluationSet, protocol
-    from munsell_jax.lab.train import load_run, split_rows
+    from munsell_jax.lab.train import load_dataset, load_run, split_rows
 
     model, config = load_run(workdir)
-    dataset = data_lib.load_or_generate(
-        config.data.name,
-        size=config.data.size,
-        seed=config.data.seed,
-        data_dir=config.data.data_dir,
-        progress=False,
-    )
+    dataset = load_dataset(config)
     rows = split_rows(config, len(dataset.xyY))[0][:_MAX_VALIDATION_ROWS]  # as training
     colours = EvaluationSet(
         "validation", dataset.xyY[rows], dataset.specification[rows], np.ones(len(rows), bool)
