@@ -50,6 +50,7 @@ __all__ = ["HYBRID_MODEL", "InverseResult", "xyY_to_munsell"]
 _ITERATIONS = 8
 _GREY_RADIUS = 1e-9  # xy distance to the white point below which a colour is grey
 _OK_RESIDUAL = 1e-4  # xy residual above which a row is not ``ok``
+_OK_LUMINANCE = 1e-5  # |Y error| above which a row is not ``ok`` (ASTM D1535 round trip: 5e-8)
 _RETRY_RESIDUAL = 1e-7  # xy residual above which a row gets second chances
 _MIN_CHROMA = 1e-12  # the solve stays chromatic: chroma 0 is the grey branch, flat in hue
 _MAX_STEP = 3.0  # longest Newton step, in chroma units
@@ -70,8 +71,12 @@ class InverseResult(NamedTuple):
         input.
       residual: ``[...]`` Euclidean xy distance between the input and the
         exact forward of ``specification``.
-      ok: ``[...]`` bool, True when the input is a valid colour (finite,
-        0 < Y <= 1, x, y > 0, x + y < 1) and ``residual`` is at most 1e-4.
+      ok: ``[...]`` bool, True exactly when ``specification`` exists
+        (``renotation_valid``, the one definition of validity) and its exact
+        forward reproduces the input: ``residual`` at most 1e-4 and Y within
+        1e-5. False for NaN/inf, for colours beyond the renotation data, and
+        for chromatic colours darker than value 1 (Y < 0.0118), which the
+        data do not cover.
     """
 
     specification: jax.Array
@@ -424,9 +429,8 @@ def _solve(xyY: jax.Array, iterations: int, start: jax.Array | None = None) -> I
     shape = xyY.shape[:-1]
     xyY = xyY.reshape(-1, 3)
     dtype = xyY.dtype
-    x, y, Y = xyY[..., 0], xyY[..., 1], xyY[..., 2]
+    Y = xyY[..., 2]
     finite = jnp.all(jnp.isfinite(xyY), axis=-1)
-    in_domain = finite & (Y > 0) & (Y <= 1) & (x > 0) & (y > 0) & (x + y < 1)
     # Solve every row on safe numbers; report the unsolvable ones through ``ok``.
     grey_xy = jnp.asarray(ILLUMINANT_C_xy, dtype)
     xy = jnp.where(finite[..., None], xyY[..., :2], grey_xy)
@@ -494,7 +498,9 @@ def _solve(xyY: jax.Array, iterations: int, start: jax.Array | None = None) -> I
     residual = jnp.linalg.norm(xyY_out[..., :2] - xy, axis=-1)
     residual = jnp.where(finite, residual, jnp.nan)
     spec = jnp.where(finite[..., None], spec, jnp.nan)
-    ok = in_domain & valid & (residual <= _OK_RESIDUAL)
+    # One test of a row: its answer exists and reproduces the input.
+    luminance_error = jnp.abs(xyY_out[..., 2] - Y)
+    ok = finite & valid & (residual <= _OK_RESIDUAL) & (luminance_error <= _OK_LUMINANCE)
     return InverseResult(spec.reshape(*shape, 4), residual.reshape(shape), ok.reshape(shape))
 
 
@@ -541,10 +547,12 @@ def xyY_to_munsell(
     Returns:
       ``InverseResult(specification, residual, ok)``; see its docstring. No
       exception is raised for bad rows: NaN/inf give a NaN specification and
-      ``ok = False``; Y <= 0, Y > 1 or xy outside the spectrum locus give the
-      nearest specification found and ``ok = False``; colours beyond the
-      renotation data give the nearest specification on the data's edge and
-      ``ok = False``. Values below 1 (Y below 1.2%) are solved at value 1.
+      ``ok = False``. Every other row gets the nearest specification found,
+      and ``ok`` says whether it reproduces the input: colours beyond the
+      renotation data get the nearest specification on the data's edge, and
+      chromatic colours below value 1 (Y below 0.0118) the specification at
+      value 1 (0.9991 before colour's snapping), both with ``ok = False``;
+      Y < 0 or Y > 1 cannot be reproduced either.
 
     Notes:
       Colours within 1e-9 of the white point in xy are greys ``[0, V, 0, 0]``.
