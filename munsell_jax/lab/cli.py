@@ -1,4 +1,4 @@
-"""The ``munsell-jax`` command line: ``demo`` and ``convert``.
+"""The ``munsell-jax`` command line (``munsell-jax --help`` lists the commands).
 
 Examples::
 
@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import linecache
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 import numpy as np
 
@@ -37,89 +39,214 @@ def _enable_x64() -> None:
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 1.0)
 
 
-def _read_array(path: Path, width: int) -> np.ndarray:
+def _fail(command: str, message: str) -> NoReturn:
+    """Stop with a one-line error on stderr and exit status 1."""
+    raise SystemExit(f"munsell-jax {command}: error: {message}")
+
+
+# Numbers in a row of the input, by direction (the target space).
+_WIDTH = {"munsell": 3, "xyY": 4}
+# The header convert writes above Munsell results; reading them back takes the first 4.
+_SPEC_HEADER = ("hue", "value", "chroma", "code", "residual", "ok")
+
+
+def _describe(width: int) -> str:
+    names = {3: "x, y, Y", 4: "hue, value, chroma, code", 6: ", ".join(_SPEC_HEADER)}
+    return f"{width} numbers [{names[width]}]"
+
+
+def _read_input(path: Path, direction: str | None) -> tuple[str, np.ndarray, list[str | None]]:
+    """Read ``--input``: the direction, the rows and their labels.
+
+    Rows are ``[N, 3]`` xyY when the direction is ``"munsell"`` and ``[N, 4]``
+    specifications when it is ``"xyY"``; a label is the Munsell notation a row was read
+    from, or None for a row of numbers. ``direction`` None: guessed from the first row.
+    """
+    if path.is_dir():
+        _fail("convert", f"{path} is a directory, not a file")
+    if not path.exists():
+        _fail("convert", f"{path}: no such file")
     if path.suffix == ".npy":
-        array = np.load(path)
-    elif path.suffix in (".csv", ".txt"):
-        array = np.loadtxt(path, delimiter="," if path.suffix == ".csv" else None, ndmin=2)
-    else:
-        raise SystemExit(f"munsell-jax: {path}: expected a .npy, .csv or .txt file")
-    array = np.asarray(array, dtype=np.float64)
-    if array.ndim != 2 or array.shape[-1] != width:
-        raise SystemExit(
-            f"munsell-jax: {path}: expected rows of {width} numbers, got {array.shape}"
+        return _read_npy(path, direction)
+    try:
+        text = path.read_text(encoding="utf-8-sig")  # -sig: a spreadsheet's byte-order mark
+    except UnicodeDecodeError:
+        text = "\0"
+    except OSError as error:
+        _fail("convert", f"{path}: {error.strerror or error}")
+    if "\0" in text:
+        _fail("convert", f"{path} is not a text file (expected .npy, or text: a colour a line)")
+    return _read_text(str(path), text, direction)
+
+
+def _read_npy(path: Path, direction: str | None) -> tuple[str, np.ndarray, list[str | None]]:
+    try:
+        array = np.load(path, allow_pickle=False)
+    except (OSError, ValueError, EOFError) as error:
+        _fail("convert", f"{path} is not a readable .npy file ({error})")
+    if not isinstance(array, np.ndarray) or array.dtype.kind not in "biuf":
+        kind = array.dtype if isinstance(array, np.ndarray) else "an .npz archive"
+        _fail("convert", f"{path}: expected an array of numbers, got {kind}")
+    widths = {3: "munsell", 4: "xyY", 6: "xyY"}  # 6: convert's own Munsell results
+    if direction is None and array.ndim == 2:
+        direction = widths.get(array.shape[1])
+    if array.ndim != 2 or direction is None or widths.get(array.shape[1]) != direction:
+        wanted = (
+            "[N, 3] (xyY) or [N, 4] (hue, value, chroma, code)"
+            if direction is None
+            else f"[N, {_WIDTH[direction]}] (rows of {_describe(_WIDTH[direction])})"
         )
-    return array
+        _fail("convert", f"{path}: expected an array of shape {wanted}, got {array.shape}")
+    rows = np.asarray(array[:, : _WIDTH[direction]], dtype=np.float64)
+    return direction, rows, [None] * len(rows)
 
 
-def _read_strings(path: Path) -> list[str]:
-    return [line.strip() for line in path.read_text().splitlines() if line.strip()]
+def _numbers(fields: Sequence[str]) -> list[float] | None:
+    try:
+        return [float(field) for field in fields]
+    except ValueError:
+        return None
 
 
-def _chunked(function, array: np.ndarray, progress: bool):
-    from tqdm.auto import tqdm
+def _is_notation(text: str) -> bool:
+    from munsell_jax.notation import parse_munsell
 
-    outputs = []
+    try:
+        parse_munsell(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _read_text(
+    name: str, text: str, direction: str | None
+) -> tuple[str, np.ndarray, list[str | None]]:
+    """The rows of a text file, a colour a line (``convert --help`` says which)."""
+    from munsell_jax.notation import parse_munsell
+
+    rows: list[Sequence[float]] = []
+    labels: list[str | None] = []
+    columns = None  # numbers in a row of numbers: 3 or 4, or 6 under convert's own header
+    first = True
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        where = f"{name} line {number}"
+        separator = next((s for s in ";,\t" if s in line), None)  # None: whitespace
+        fields = [field.strip() for field in line.split(separator)]
+        values = _numbers(fields)
+        if first:
+            first = False
+            if values is None and not any(c.isdigit() for c in line):  # a header
+                if tuple(f.lower() for f in fields) == _SPEC_HEADER and direction != "munsell":
+                    direction, columns = "xyY", len(_SPEC_HEADER)
+                continue
+        if values is not None:
+            if direction is None:
+                direction = {3: "munsell", 4: "xyY"}.get(len(values))
+                if direction is None:
+                    wanted = f"{_describe(3)} or {_describe(4)}"
+                    _fail("convert", f"{where}: expected {wanted}, got {len(values)}")
+            columns = columns or _WIDTH[direction]
+            if len(values) != columns:
+                _fail("convert", f"{where}: expected {_describe(columns)}, got {len(values)}")
+            rows.append(values[: _WIDTH[direction]])
+            labels.append(None)
+        elif separator is None and direction != "munsell" and columns in (None, 4):
+            try:
+                rows.append(parse_munsell(line))
+            except ValueError as error:
+                _fail("convert", f"{where}: {error}")
+            labels.append(line)
+            direction = "xyY"
+        elif separator is not None:
+            bad = next(field for field in fields if _numbers([field]) is None)
+            problem = f"{bad!r} is not a number" if bad else "an empty field"
+            _fail("convert", f"{where}: {problem}")
+        else:
+            wanted = _describe(columns or _WIDTH[direction or "munsell"])
+            hint = " (Munsell notations convert with --to xyY)" if _is_notation(line) else ""
+            _fail("convert", f"{where}: expected {wanted}, got {line!r}{hint}")
+    if direction is None:
+        _fail("convert", f"{name} has no colours to tell the direction from: give --to")
+    array = np.asarray(rows, dtype=np.float64).reshape(-1, _WIDTH[direction])
+    return direction, array, labels
+
+
+def _read_values(
+    values: Sequence[str], direction: str | None
+) -> tuple[str, np.ndarray, list[str | None]]:
+    """The positional colours: Munsell notations, or numbers in threes (xyY) or, with
+    ``--to xyY``, fours (specifications)."""
+    from munsell_jax.notation import parse_munsell
+
+    numbers = _numbers(values)
+    if direction is None:
+        direction = "munsell" if numbers is not None else "xyY"
+    if direction == "munsell" and numbers is None:
+        bad = next(value for value in values if _numbers([value]) is None)
+        _fail("convert", f"--to munsell takes numbers (x y Y), got {bad!r}")
+    if numbers is not None:
+        width = _WIDTH[direction]
+        if len(numbers) % width:
+            _fail("convert", f"{len(numbers)} numbers make no whole colours of {_describe(width)}")
+        return direction, np.asarray(numbers).reshape(-1, width), [None] * (len(numbers) // width)
+    try:
+        specs = np.stack([parse_munsell(value) for value in values])
+    except ValueError as error:
+        _fail("convert", str(error))
+    return direction, specs, list(values)
+
+
+def _check_output(path: Path) -> None:
+    """Refuse an ``--output`` that cannot be written before converting anything."""
+    parent = path.parent
+    if path.is_dir():
+        _fail("convert", f"--output {path} is a directory")
+    if not parent.is_dir():
+        _fail("convert", f"--output {path}: {parent} is not a directory")
+    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        _fail("convert", f"--output {path}: permission denied")
+
+
+def _chunked(function, array: np.ndarray, progress: bool) -> list:
     starts = range(0, len(array), _CHUNK)
-    progress = progress and len(starts) > 1
-    for start in tqdm(starts, desc="converting", unit="chunk", disable=not progress):
-        outputs.append(function(array[start : start + _CHUNK]))
-    return outputs
+    if progress and len(starts) > 1:
+        from tqdm.auto import tqdm
+
+        starts = tqdm(starts, desc="converting", unit="chunk")
+    return [function(array[start : start + _CHUNK]) for start in starts]
 
 
 def _convert(args: argparse.Namespace) -> int:
+    if args.input is not None and args.values:
+        _fail("convert", "give colours or --input FILE, not both")
+    if args.input is None and not args.values:
+        _fail("convert", "give colours or --input FILE (see munsell-jax convert --help)")
+    output = Path(args.output) if args.output else None
+    if output is not None:
+        _check_output(output)
     _enable_x64()
-    from munsell_jax.inverse import xyY_to_munsell
-    from munsell_jax.notation import format_munsell, parse_munsell
-    from munsell_jax.renotation import munsell_to_xyY
-
-    direction = args.to
     if args.input is not None:
-        path = Path(args.input)
-        if direction is None:
-            direction = "munsell" if path.suffix in (".npy", ".csv") else "xyY"
-        if direction == "xyY" and path.suffix not in (".npy",):
-            strings = _read_strings(path)
-            try:
-                specs = (
-                    np.stack([parse_munsell(s) for s in strings]) if strings else np.zeros((0, 4))
-                )
-            except ValueError as error:
-                raise SystemExit(f"munsell-jax: {error}") from error
-            labels = strings
-        elif direction == "xyY":
-            specs, labels = _read_array(path, 4), None
-        else:
-            xyY = _read_array(path, 3)
+        direction, rows, labels = _read_input(Path(args.input), args.to)
     else:
-        values = args.values
-        if not values:
-            raise SystemExit("munsell-jax convert: give colours or --input FILE (see --help)")
-        if direction is None:
-            direction = "munsell" if _all_numbers(values) else "xyY"
-        if direction == "munsell":
-            if len(values) % 3:
-                raise SystemExit("munsell-jax convert: xyY needs three numbers per colour")
-            try:
-                xyY = np.asarray([float(v) for v in values]).reshape(-1, 3)
-            except ValueError as error:
-                raise SystemExit(f"munsell-jax convert: {error}") from error
-        else:
-            try:
-                specs = np.stack([parse_munsell(v) for v in values])
-            except ValueError as error:
-                raise SystemExit(f"munsell-jax: {error}") from error
-            labels = list(values)
+        direction, rows, labels = _read_values(args.values, args.to)
+
+    from munsell_jax.inverse import xyY_to_munsell
+    from munsell_jax.notation import format_munsell
+    from munsell_jax.renotation import munsell_to_xyY
 
     progress = not args.quiet
     if direction == "xyY":
-        out = np.concatenate([np.asarray(o) for o in _chunked(munsell_to_xyY, specs, progress)])
-        header = "x,y,Y"
-        if args.output:
-            _write(Path(args.output), out, header)
+        specs = rows
+        outputs = [np.asarray(o) for o in _chunked(munsell_to_xyY, specs, progress)]
+        out = np.concatenate(outputs) if outputs else np.zeros((0, 3))
+        if output is not None:
+            _write(output, out, "x,y,Y")
         else:
-            for i, row in enumerate(out):
-                label = labels[i] if labels else format_munsell(specs[i])
+            for label, spec, row in zip(labels, specs, out, strict=True):
+                label = label or _format(format_munsell, spec)
                 print(f"{label:>16}  x={row[0]:.6f} y={row[1]:.6f} Y={row[2]:.6f}")
         invalid = int(np.isnan(out[:, 0]).sum())
         if invalid:
@@ -128,17 +255,18 @@ def _convert(args: argparse.Namespace) -> int:
             )
         return 0
 
+    xyY = rows
     results = _chunked(xyY_to_munsell, xyY, progress)
-    spec = np.concatenate([np.asarray(r.specification) for r in results])
-    residual = np.concatenate([np.asarray(r.residual) for r in results])
-    ok = np.concatenate([np.asarray(r.ok) for r in results])
-    if args.output:
+    spec = np.concatenate([np.asarray(r.specification) for r in results] or [np.zeros((0, 4))])
+    residual = np.concatenate([np.asarray(r.residual) for r in results] or [np.zeros(0)])
+    ok = np.concatenate([np.asarray(r.ok) for r in results] or [np.zeros(0, bool)])
+    if output is not None:
         table = np.column_stack([spec, residual, ok])
-        _write(Path(args.output), table, "hue,value,chroma,code,residual,ok")
+        _write(output, table, ",".join(_SPEC_HEADER))
     else:
         for row, s, r, good in zip(xyY, spec, residual, ok, strict=True):
             name = (
-                format_munsell(s, hue_decimals=3, value_decimals=3, chroma_decimals=3)
+                _format(format_munsell, s, hue_decimals=3, value_decimals=3, chroma_decimals=3)
                 if np.all(np.isfinite(s))
                 else "-"
             )
@@ -151,19 +279,22 @@ def _convert(args: argparse.Namespace) -> int:
     return 0
 
 
-def _all_numbers(values: Sequence[str]) -> bool:
+def _format(format_munsell, spec: np.ndarray, **decimals: int) -> str:
+    """The Munsell notation of ``spec``, or its numbers when it is no valid specification."""
     try:
-        [float(v) for v in values]
+        return format_munsell(spec, **decimals)
     except ValueError:
-        return False
-    return True
+        return "[" + ", ".join(f"{v:g}" for v in spec) + "]"
 
 
 def _write(path: Path, array: np.ndarray, header: str) -> None:
-    if path.suffix == ".npy":
-        np.save(path, array)
-    else:
-        np.savetxt(path, array, delimiter=",", header=header, comments="")
+    try:
+        if path.suffix == ".npy":
+            np.save(path, array)
+        else:
+            np.savetxt(path, array, delimiter=",", header=header, comments="")
+    except OSError as error:
+        _fail("convert", f"--output {path}: {error.strerror or error}")
     print(f"wrote {len(array)} rows to {path}", file=sys.stderr)
 
 
@@ -220,20 +351,113 @@ def _data(args: argparse.Namespace) -> int:
     return 0
 
 
+_MISSING = object()
+
+
+def _field(config, dotted: str):
+    """``config.a.b`` for ``dotted`` "a.b", or ``_MISSING``."""
+    node = config
+    for part in dotted.split("."):
+        try:
+            node = node[part]
+        except (KeyError, TypeError, AttributeError):
+            return _MISSING
+    return node
+
+
+def _deliberate(error: BaseException, *files: Path) -> bool:
+    """Whether ``error`` comes from a ``raise`` statement of munsell_jax (or of ``files``):
+    an error with a message for the user, not a bug surfacing from deeper down, whose
+    traceback is kept."""
+    tb = error.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    filename = Path(tb.tb_frame.f_code.co_filename).resolve()
+    package = Path(__file__).resolve().parents[1]
+    if not (filename.is_relative_to(package) or filename in [f.resolve() for f in files]):
+        return False
+    return linecache.getline(str(filename), tb.tb_lineno).lstrip().startswith("raise ")
+
+
+def _config(command: str, spec: str, overrides: Sequence[str]):
+    """``load_config(spec, overrides)``, with a one-line error for a missing or broken
+    config file, a variant it refuses, or an override it cannot take."""
+    path = Path(spec.partition(":")[0])
+
+    def load(overrides: Sequence[str]):
+        try:
+            return load_config(spec, overrides)
+        except SystemExit as error:  # load_config's own one-line errors
+            _fail(command, str(error.code).removeprefix("munsell-jax: "))
+        except SyntaxError as error:
+            where = Path(error.filename or path)
+            where = path if where.resolve() == path.resolve() else where  # as given
+            _fail(command, f"{where} line {error.lineno}: {error.msg}")
+        except AttributeError as error:
+            if error.name != "get_config":
+                raise
+            _fail(command, f"{path} defines no get_config()")
+        except ValueError as error:
+            if not overrides and _deliberate(error, path):  # e.g. an unknown variant
+                _fail(command, f"{spec}: {error}")
+            raise
+
+    base = load([])
+    for override in overrides:
+        try:
+            load([override])
+        except (ValueError, TypeError):
+            field, _, text = override.removeprefix("--config.").partition("=")
+            default = _field(base, field)
+            if default is _MISSING:
+                _fail(command, f"no config field {field!r}")
+            hint = f" (a string goes in quotes: '\"{text}\"')" if isinstance(default, str) else ""
+            kind = type(default).__name__
+            kind = f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
+            _fail(command, f"{override}: config.{field} takes {kind}, not {text!r}{hint}")
+    return load(overrides)
+
+
+def _workdir(command: str, workdir: str) -> Path:
+    """``workdir``, created if need be; a one-line error when it cannot be."""
+    path = Path(workdir)
+    if path.exists() and not path.is_dir():
+        _fail(command, f"--workdir {path} is a file, not a directory")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        _fail(command, f"--workdir {path}: {error.strerror or error}")
+    return path
+
+
 def _train(args: argparse.Namespace, overrides: Sequence[str]) -> int:
-    config = load_config(args.config, overrides)
+    config = _config("train", args.config, overrides)
     import jax
 
     # Labels are generated in float64; models train in float32.
     jax.config.update("jax_enable_x64", True)
-    from munsell_jax.lab.train import train_and_evaluate
+    from munsell_jax.lab.train import train_and_evaluate, validate
 
-    train_and_evaluate(config, args.workdir)
+    try:
+        validate(config)
+    except (ValueError, TypeError) as error:  # TypeError: e.g. a None where a number goes
+        _fail("train", f"invalid config: {error}")
+    workdir = _workdir("train", args.workdir)
+    try:
+        train_and_evaluate(config, workdir)
+    except Exception as error:
+        # A workdir holding another config's run or in use by another process, a loss
+        # that became NaN, ...: one line. Anything else keeps its traceback.
+        if not _deliberate(error):
+            raise
+        _fail("train", str(error))
     return 0
 
 
 def _tune(args: argparse.Namespace, overrides: Sequence[str]) -> int:
-    config = load_config(args.config, overrides)
+    config = _config("tune", args.config, overrides)
     import jax
 
     jax.config.update("jax_enable_x64", True)
@@ -355,23 +579,48 @@ def _parser() -> argparse.ArgumentParser:
 
     convert = commands.add_parser(
         "convert",
-        help="convert Munsell strings to xyY, or xyY triples to Munsell",
+        help="convert Munsell colours to xyY, or xyY to Munsell, exactly",
         description=(
-            "Convert Munsell notations to CIE xyY (illuminant C, Y in [0, 1]) or xyY "
-            "triples to Munsell specifications, exactly (colour-science's renotation). "
-            "Direction is guessed from the input unless --to is given."
+            "Convert Munsell colours to CIE xyY (illuminant C, Y in [0, 1]) or xyY to "
+            "Munsell specifications, exactly (colour-science's renotation). A Munsell colour "
+            "is a notation ('5R 4/14', 'N 5') or 4 numbers [hue, value, chroma, code]; an "
+            "xyY colour is 3 numbers [x, y, Y]. Without --to, the direction follows the "
+            "input: numbers in threes (or rows of 3) go to Munsell; notations, and rows of 4 "
+            "numbers, go to xyY."
+        ),
+        epilog=(
+            "--input FILE: a .npy array [N, 3] of xyY or [N, 4] of specifications, or a text "
+            "file with a colour a line: 3 or 4 numbers separated by commas, semicolons, tabs "
+            "or spaces, or a Munsell notation. Blank lines and text after '#' are skipped, "
+            "and so is a first line without digits (a header such as 'x,y,Y'). convert reads "
+            "its own --output back: of its Munsell results (.npy, or CSV under the header "
+            "hue,value,chroma,code,residual,ok) it takes the first 4 columns. A file without "
+            "colours gives an empty output (a text one needs --to). A bad input is a "
+            "one-line error naming the file and line; exit status 1."
         ),
     )
     convert.add_argument(
-        "values", nargs="*", help='Munsell strings ("5R 4/14", "N 5") or x y Y ...'
+        "values",
+        nargs="*",
+        help="Munsell notations ('5R 4/14', 'N 5'), or numbers: x y Y in threes "
+        "(with --to xyY: hue value chroma code in fours)",
     )
-    convert.add_argument("--to", choices=("xyY", "munsell"), help="target space")
+    convert.add_argument(
+        "--to",
+        choices=("xyY", "munsell"),
+        help="the target space (default: guessed from the input, as above)",
+    )
     convert.add_argument(
         "--input",
-        help="file: .npy/.csv of xyY rows (or of [hue, value, chroma, code] rows with --to xyY), "
-        "or a text file of Munsell strings, one per line",
+        metavar="FILE",
+        help="read the colours from FILE (below) instead of the command line",
     )
-    convert.add_argument("--output", help="write results to this .npy or .csv file")
+    convert.add_argument(
+        "--output",
+        metavar="FILE",
+        help="write the results to FILE: .npy, or else CSV with a header line "
+        "(x,y,Y, or hue,value,chroma,code,residual,ok); default: print them",
+    )
     convert.add_argument("--quiet", action="store_true", help="no progress bar")
     convert.set_defaults(func=_convert)
 
@@ -397,7 +646,11 @@ def _parser() -> argparse.ArgumentParser:
     train = commands.add_parser(
         "train",
         help="train a model from a config file (resumes from WORKDIR's checkpoint)",
-        description="Train CONFIG in WORKDIR; override fields as --config.opt.learning_rate=1e-3.",
+        description=(
+            "Train CONFIG in WORKDIR; override fields as --config.opt.learning_rate=1e-3 "
+            "(a Python literal, or else a string). A missing or broken config, an override of "
+            "the wrong type, an invalid setting or an unusable WORKDIR is a one-line error."
+        ),
     )
     train.add_argument("config", help="config file, e.g. configs/smoke.py")
     train.add_argument("--workdir", required=True, help="run directory (checkpoints, metrics)")
