@@ -79,6 +79,7 @@ from munsell_jax.renotation import (
     luminance_to_value,
     maximum_chroma,
     munsell_to_xyY,
+    project_to_renotation,
     renotation_valid,
     value_to_luminance,
 )
@@ -132,6 +133,7 @@ __all__ = [
     "normalise_specification",
     "parse_munsell",
     "parse_munsell_array",
+    "project_to_renotation",
     "renotation_valid",
     "sRGB_to_Lab",
     "sRGB_to_XYZ",

@@ -40,6 +40,7 @@ from munsell_jax.encoding import (
     xyY_inputs,
 )
 from munsell_jax.nn import get_model, io_features
+from munsell_jax.renotation import project_to_renotation
 
 __all__ = [
     "ENGINE",
@@ -194,7 +195,9 @@ class Converter(nnx.Module):
     """A learned converter on raw values, normalisation inside.
 
     ``from_xyY``: ``xyY [..., 3]`` -> ``specification [..., 4]`` (``[hue, value,
-    chroma, code]``, greys ``[0, V, 0, 0]``); ``to_xyY``: the reverse. It is a
+    chroma, code]``, greys ``[0, V, 0, 0]``), projected into the renotation
+    data (``project_to_renotation``) so that every answer exists; ``to_xyY``:
+    the reverse. It is a
     Flax NNX module: jit it, differentiate through it, compose it with a model.
     The function its ONNX graph computes; the outputs have the inputs' float dtype.
     """
@@ -211,9 +214,13 @@ class Converter(nnx.Module):
             flat = self(x.reshape(-1, x.shape[-1]))
             return flat.reshape(*x.shape[:-1], flat.shape[-1])
         if self.direction == "from_xyY":
-            out = decode(self.encoding, self.network(xyY_inputs(x, inputs=self.inputs)))
+            spec = decode(self.encoding, self.network(xyY_inputs(x, inputs=self.inputs)))
+            out = project_to_renotation(spec)  # every answer exists
         else:
             out = self.network(specification_inputs(x, inputs=self.inputs))
+        # A NaN or inf input is a NaN row, the same in XLA and onnxruntime (whose
+        # Max/Min/Relu may turn NaN into a number), never a made-up answer.
+        out = jnp.where(jnp.all(jnp.isfinite(x), axis=-1, keepdims=True), out, jnp.nan)
         # float32 in, float32 out, even where a network's constants are float64 under x64.
         return out.astype(x.dtype) if jnp.issubdtype(x.dtype, jnp.floating) else out
 

@@ -52,6 +52,7 @@ __all__ = [
     "maximum_chroma",
     "munsell_to_xyY",
     "munsell_to_xyY_unmasked",
+    "project_to_renotation",
     "renotation_tables",
     "renotation_valid",
     "value_to_luminance",
@@ -501,15 +502,17 @@ def maximum_chroma(hue_value_code: jax.typing.ArrayLike) -> jax.Array:
     value = jnp.where(ok, value, 5.0)
 
     # colour's bounding_hues_from_renotation: exact steps bound themselves.
-    family = jnp.mod(7 - code, 10).astype(jnp.int32)
-    on_step = jnp.mod(hue, 2.5) == 0
-    cell = jnp.floor(hue / 2.5).astype(jnp.int32)
-    step_ccw = jnp.mod(4 * family + jnp.where(on_step, cell - 1, cell), _N_HUES)
-    step_cw = jnp.where(on_step, step_ccw, jnp.mod(step_ccw - 1, _N_HUES))
+    # Step arithmetic in floats (small integers, exact), cast to indices last.
+    family = floor_mod(7 - code, 10)
+    on_step = floor_mod(hue, 2.5) == 0
+    cell = jnp.floor(hue / 2.5)
+    step_ccw = floor_mod(4 * family + jnp.where(on_step, cell - 1, cell), _N_HUES)
+    step_cw = jnp.where(on_step, step_ccw, floor_mod(step_ccw - 1, _N_HUES))
+    step_ccw, step_cw = step_ccw.astype(jnp.int32), step_cw.astype(jnp.int32)
 
     table = jnp.asarray(tables.max_chroma, hvc.dtype)
     value_minus = jnp.floor(value).astype(jnp.int32)
-    value_plus = jnp.where(jnp.mod(value, 1) == 0, value_minus, value_minus + 1)
+    value_plus = jnp.where(floor_mod(value, 1) == 0, value_minus, value_minus + 1)
     vm = jnp.clip(value_minus - 1, 0, 8)
     vp = jnp.clip(value_plus - 1, 0, 8)
     lower = jnp.minimum(table[step_cw, vm], table[step_ccw, vm])
@@ -519,3 +522,46 @@ def maximum_chroma(hue_value_code: jax.typing.ArrayLike) -> jax.Array:
     result = jnp.where(value_plus <= 9, both, fading)
     result = jnp.where(value >= 9.99, 0.0, result)
     return jnp.where(ok, result, jnp.nan)
+
+
+def project_to_renotation(spec: jax.typing.ArrayLike) -> jax.Array:
+    """Specifications moved into the renotation data, so that each one exists.
+
+    Rows inside the data (``renotation_valid``) are returned unchanged. For
+    the others a chromatic value below 0.999 becomes 1 and one at 9.999 or
+    above 9.998; the chroma is clipped to the data's largest at the bounding
+    hue steps and integer values, after colour's 1e-3 snapping (above value 9,
+    at value 9: colour's forward runs to the white point at 10) and to 0
+    below, a grey (of value V in [0, 10], any hue and code). The learned
+    xyY -> Munsell converters end with it, so that a prediction always exists.
+    Jit-able, differentiable (a clip) and exportable to ONNX.
+
+    Args:
+      spec: ``[..., 4]`` ``[hue, value, chroma, code]`` with hue in [0, 10]
+        and integer code 1..10 (as a normalised prediction has).
+
+    Returns:
+      ``[..., 4]`` in the input's float dtype; NaN rows (or malformed hue or
+      code) stay NaN.
+    """
+    spec = as_float(spec)
+    check_last_axis(spec, 4, "spec [hue, value, chroma, code]")
+    hue, value, chroma, code = (spec[..., i] for i in range(4))
+    value = jnp.clip(value, 0.0, 10.0)
+    # Chromatic values run from 1 (0.999 snaps to it) to below 9.999 (which snaps to 10).
+    chromatic_value = jnp.where(value < 1.0 - 0.999e-3, 1.0, value)
+    chromatic_value = jnp.where(value > 10.0 - 1.0001e-3, 9.998, chromatic_value)
+    # The ceiling where colour's forward looks it up: snapped hue and value.
+    step = 2.5 * jnp.round(hue / 2.5)
+    snapped_hue = jnp.where(jnp.abs(hue - step) < _THRESHOLD_INTEGER, step, hue)
+    integer = jnp.round(chromatic_value)
+    snapped_value = jnp.where(
+        jnp.abs(chromatic_value - integer) <= _THRESHOLD_INTEGER, integer, chromatic_value
+    )
+    ceiling = maximum_chroma(
+        jnp.stack([snapped_hue, jnp.minimum(snapped_value, 9.0), code], axis=-1)
+    )
+    chroma = jnp.where(chroma > 0, jnp.minimum(chroma, ceiling), jnp.where(chroma < 0, 0.0, chroma))
+    grey = chroma == 0  # any hue and code: a grey of value V
+    projected = jnp.stack([hue, jnp.where(grey, value, chromatic_value), chroma, code], axis=-1)
+    return jnp.where(jnp.isnan(chroma)[..., None], jnp.nan, projected)

@@ -9,11 +9,14 @@ import ml_collections
 import numpy as np
 import onnx
 import pytest
+from colour.notation.munsell import munsell_specification_to_xyY
 
 from munsell_jax.hub import ENGINE, MODELS, load_model, predictor, shipped_models
 from munsell_jax.lab.cli import main
 from munsell_jax.lab.export import export, parity
 from munsell_jax.lab.train import load_run, train_and_evaluate
+from munsell_jax.notation import to_colour_specification
+from munsell_jax.renotation import maximum_chroma, munsell_to_xyY, renotation_valid
 
 KINDS = {
     "regression": ("from_xyY", "regression", {"name": "mlp", "widths": (16, 16)}),
@@ -243,6 +246,60 @@ def test_exact_engine_exports_and_matches_jax(tmp_path):
 def test_cli_exports_the_engine(tmp_path, capsys):
     with pytest.raises(SystemExit, match="float64 only"):
         main(["export", "exact", "--precision", "float32", "--out", str(tmp_path / "e.onnx")])
+
+
+FROM_XYY = [name for name in SHIPPED if name.startswith("from_xyY/")]
+
+
+@pytest.fixture(scope="module")
+def colours_to_name():
+    """REAL xyY, 4,000 random valid colours and the corners (near black, near
+    white, Y = 1), as a user's batch might hold them."""
+    from colour.notation.datasets.munsell import MUNSELL_COLOURS_REAL
+
+    real = np.array([xyY for _, xyY in MUNSELL_COLOURS_REAL]) / [1, 1, 100]
+    rng = np.random.default_rng(7)
+    n = 12_000
+    spec = np.stack(
+        [
+            rng.uniform(0, 10, n),
+            rng.uniform(1, 9.9, n),
+            rng.uniform(0, 30, n),
+            rng.integers(1, 11, n),
+        ],
+        axis=-1,
+    )
+    xyY = np.asarray(munsell_to_xyY(spec))
+    xyY = xyY[np.isfinite(xyY).all(-1)][:4_000]
+    corners = np.array(
+        [[0.31, 0.316, 1e-4], [0.5, 0.4, 0.002], [0.3101, 0.3162, 1.0], [0.2, 0.6, 0.9]]
+    )
+    return np.concatenate([real, xyY, corners]).astype(np.float32)
+
+
+@pytest.mark.parametrize("backend", ["jax", "onnx"])
+@pytest.mark.parametrize("name", FROM_XYY)
+def test_every_shipped_model_answers_inside_the_data(name, backend, colours_to_name):
+    """A shipped xyY -> Munsell model never returns a specification that does not
+    exist (judged by renotation_valid, colour-science's rule, and by colour-science
+    itself on the rows at the data's edge); once 5 on REAL and 32 of 4,000 random."""
+    spec = load_model(name, backend=backend)(colours_to_name).astype(np.float64)
+    assert np.isfinite(spec).all()
+    assert np.asarray(renotation_valid(spec)).all(), spec[~np.asarray(renotation_valid(spec))][:5]
+    ceiling = np.asarray(maximum_chroma(spec[:, [0, 1, 3]]))
+    edge = (spec[:, 2] > 0) & ((spec[:, 1] == 1) | (np.abs(spec[:, 2] - ceiling) < 1e-6))
+    for row in spec[edge][:50]:
+        assert np.isfinite(munsell_specification_to_xyY(to_colour_specification(row))).all(), row
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_graph_answers_nan_per_row(name):
+    """One NaN or inf row is one NaN answer, never a failed batch, in every shipped graph."""
+    width = 3 if name.startswith("from_xyY/") else 4
+    good = [0.3, 0.35, 0.2] if width == 3 else [5.0, 5.0, 10.0, 7.0]
+    rows = np.array([good, [np.nan] * width, [np.inf] * width, good], np.float32)
+    answer = load_model(name, backend="onnx")(rows)
+    assert np.isfinite(answer[[0, 3]]).all() and np.isnan(answer[1]).all(), answer
 
 
 def test_a_non_finite_row_is_nan_in_the_graph_not_a_failed_batch():

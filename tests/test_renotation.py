@@ -28,6 +28,7 @@ from munsell_jax.renotation import (
     luminance_to_value,
     maximum_chroma,
     munsell_to_xyY,
+    project_to_renotation,
     renotation_valid,
     value_to_luminance,
 )
@@ -41,6 +42,7 @@ _BATCH = 32_768
 _PAD_SPEC = np.array([5.0, 5.0, 4.0, 5.0])  # 5Y 5/4, valid everywhere
 
 _forward_and_valid_jit = jax.jit(lambda spec: (munsell_to_xyY(spec), renotation_valid(spec)))
+_project_jit = jax.jit(lambda spec: (project_to_renotation(spec), renotation_valid(spec)))
 _jacrev_jit = jax.jit(jax.vmap(jax.jacrev(munsell_to_xyY)))
 _jacfwd_jit = jax.jit(jax.vmap(jax.jacfwd(munsell_to_xyY)))
 
@@ -297,3 +299,50 @@ def test_a_wrong_last_axis_is_a_one_line_error(function, width):
             function(np.full((2, bad), 5.0))
     with pytest.raises(ValueError, match="must have shape"):
         function(np.float64(5.0))
+
+
+def _beyond_the_data(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Specifications as a network might predict them: value -1..11, chroma -2..40."""
+    return np.stack(
+        [
+            rng.uniform(0, 10, n),
+            rng.uniform(-1, 11, n),
+            rng.uniform(-2, 40, n),
+            rng.integers(1, 11, n),
+        ],
+        axis=-1,
+    )
+
+
+def test_projection_gives_specifications_that_exist(forward):
+    """Every finite row lands inside the data (judged by colour-science on a
+    sample) and rows already inside come back unchanged, bit for bit."""
+    spec = np.concatenate([forward["spec"], _beyond_the_data(np.random.default_rng(0), 8_000)])
+    spec = spec[np.isfinite(spec).all(-1) & (spec[:, 0] >= 0) & (spec[:, 0] <= 10)]
+    spec = spec[(spec[:, 3] == np.round(spec[:, 3])) & (spec[:, 3] >= 1) & (spec[:, 3] <= 10)]
+    projected, inside = _run(_project_jit, spec)
+    assert _valid(projected).all()
+    np.testing.assert_array_equal(projected[inside], spec[inside])
+    moved = np.flatnonzero(~inside)
+    assert len(moved) > 1_000
+    for row in projected[moved[:: len(moved) // 200]]:
+        assert np.isfinite(munsell_specification_to_xyY(mj.to_colour_specification(row))).all()
+    # In float32 too: the chroma ceilings are even numbers, exact in float32.
+    assert _valid(_run(_project_jit, spec, np.float32)[0].astype(np.float64)).all()
+
+
+def test_projection_keeps_nan_and_has_gradients():
+    spec = jnp.array(
+        [
+            [5.0, 0.5, 2.0, 5.0],
+            [5.0, 5.0, 40.0, 5.0],
+            [0.0, 10.5, 0.0, 0.0],  # a predicted grey: code 0
+            [np.nan, 5.0, 4.0, 5.0],
+        ]
+    )
+    projected = np.asarray(project_to_renotation(spec))
+    assert np.isnan(projected[3]).all() and np.isfinite(projected[:3]).all()
+    np.testing.assert_array_equal(projected[2], [0.0, 10.0, 0.0, 0.0])
+    np.testing.assert_array_equal(projected[0], [5.0, 1.0, 2.0, 5.0])  # value 1, chroma kept
+    gradient = jax.grad(lambda s: jnp.sum(project_to_renotation(s)[:2]))(spec)
+    assert np.isfinite(np.asarray(gradient[:2])).all()

@@ -5,9 +5,10 @@ baseline and colour-science, so their numbers sit in one table.
   convert it back with the *exact* forward engine, and take CIEDE2000 against
   the input (Lab under illuminant C). A prediction outside the renotation data
   (value below 1 for a chromatic colour, chroma beyond the data) is counted in
-  ``n_outside`` and projected into the data before the round trip (value
-  clipped to [1, 10], chroma to the maximum there), so it still gets a
-  Delta-E; a prediction with NaN gets none and is counted in ``n_nan``.
+  ``n_outside`` and projected into the data before the round trip
+  (``munsell_jax.project_to_renotation``, which the learned converters apply
+  themselves, so theirs is 0), so it still gets a Delta-E; a prediction
+  with NaN gets none and is counted in ``n_nan``.
   Statistics are over the rows with a Delta-E; nothing is dropped silently.
   Hue-code accuracy, hue/value/chroma MAE and hue-family errors are taken
   against the exact inverse's specification, on the rows where it is exact.
@@ -34,14 +35,17 @@ from munsell_jax.colorimetry import delta_E_CIE2000, xyY_to_Lab
 from munsell_jax.encoding import astm_hue
 from munsell_jax.lab.provenance import git_commit
 from munsell_jax.lab.timing import time_jax
-from munsell_jax.renotation import maximum_chroma, munsell_to_xyY, renotation_valid
+from munsell_jax.renotation import (
+    munsell_to_xyY,
+    project_to_renotation,
+    renotation_valid,
+)
 
 __all__ = [
     "EvaluationSet",
     "evaluate",
     "evaluate_run",
     "evaluation_sets",
-    "project_into_data",
     "protocol",
     "write_results",
 ]
@@ -88,24 +92,6 @@ def evaluation_sets() -> dict[str, EvaluationSet]:
     spec = generated.specification[keep][:GENERALISATION_SIZE]
     sets["generalisation"] = EvaluationSet("generalisation", xyY, spec, np.ones(len(xyY), bool))
     return sets
-
-
-def project_into_data(spec: np.ndarray) -> np.ndarray:
-    """Specifications ``[N, 4]`` moved into the renotation data: chromatic value
-    clipped to [1, 10], chroma to the data's maximum at that hue and value.
-    Greys and rows already inside are returned unchanged; NaN stays NaN."""
-    spec = np.array(spec, np.float64)
-    chromatic = spec[:, 2] > 0
-    spec[chromatic, 1] = np.clip(spec[chromatic, 1], 1.0, 10.0)
-    spec[:, 1] = np.clip(spec[:, 1], 0.0, 10.0)
-    cmax = np.asarray(maximum_chroma(spec[:, [0, 1, 3]]))
-    over = chromatic & np.isfinite(cmax) & (spec[:, 2] > cmax)
-    spec[over, 2] = cmax[over]
-    now_grey = spec[:, 2] == 0
-    spec[now_grey] = np.stack(
-        [0 * spec[now_grey, 1], spec[now_grey, 1], 0 * spec[now_grey, 1], 0 * spec[now_grey, 1]], -1
-    )
-    return spec
 
 
 def _stats(delta_e: np.ndarray) -> dict:
@@ -163,9 +149,7 @@ def protocol(direction: str, prediction: np.ndarray, colours: EvaluationSet) -> 
         raise ValueError(f"direction must be 'from_xyY' or 'to_xyY', not {direction!r}")
 
     inside = has & np.asarray(renotation_valid(np.where(has[:, None], prediction, 0.0)))
-    projected = np.where(
-        inside[:, None], prediction, project_into_data(np.where(has[:, None], prediction, np.nan))
-    )
+    projected = np.asarray(project_to_renotation(np.where(has[:, None], prediction, np.nan)))
     xyY = np.asarray(munsell_to_xyY(np.where(has[:, None], projected, 0.0)))
     delta_e = np.where(has, _delta_e(colours.xyY, xyY), np.nan)
 
