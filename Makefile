@@ -5,19 +5,21 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
+# The tested versions (pip constraints); `make lock` refreshes them.
+LOCK := requirements.lock
 
-.PHONY: demo test test-slow lint bench data-bench clean
+.PHONY: demo test test-slow lint bench data-bench lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[all]'
+$(STAMP): pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[all]'
 	touch $@
 
-$(DEV_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(DEV_STAMP): pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[dev]'
 	touch $@ $(STAMP)
 
 demo: $(STAMP)
@@ -43,6 +45,18 @@ data-bench: $(STAMP)
 	rm -rf build/data-bench
 	$(BIN)/munsell-jax data large --out build/data-bench --quiet
 	$(BIN)/munsell-jax data large --out build/data-bench --quiet
+
+# Resolve the newest versions pyproject.toml allows in a fresh environment and
+# record them; then run `make test` (it reinstalls from the new lock) and commit.
+lock:
+	rm -rf build/lock-venv
+	$(PYTHON) -m venv build/lock-venv
+	build/lock-venv/bin/python -m pip install --quiet --upgrade pip
+	build/lock-venv/bin/python -m pip install --quiet '.[dev]'
+	{ echo "# The versions \`make test\` and \`make demo\` install (pip constraints: pip install -c $(LOCK) ...)."; \
+	  echo "# Tested on Python 3.11, x86_64. Refresh after changing dependencies in pyproject.toml: make lock"; \
+	  build/lock-venv/bin/python -m pip freeze --exclude-editable | grep -vi '^munsell.jax'; } > $(LOCK)
+	rm -rf build/lock-venv
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

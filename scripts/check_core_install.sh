@@ -10,7 +10,7 @@ checkout=$(cd "$(dirname "$0")/.." && pwd)
 venv=$(mktemp -d)/venv
 python3 -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --upgrade pip
-"$venv/bin/python" -m pip install --quiet "$checkout"
+"$venv/bin/python" -m pip install --quiet -c "$checkout/requirements.lock" "$checkout"
 packages=$("$venv/bin/python" -m pip list --format=freeze | grep -vc '^pip=')
 echo "packages installed with the core: $packages"
 if "$venv/bin/python" -m pip list --format=freeze \

@@ -169,3 +169,28 @@ def test_a_lab_command_without_its_extra_names_the_extra(monkeypatch):
     monkeypatch.setattr(cli, "_report", needs_optuna)
     with pytest.raises(SystemExit, match=r"pip install 'munsell_jax\[tune\]'"):
         cli.main(["report"])
+
+
+def test_the_lock_pins_every_dependency_and_make_installs_from_it():
+    """make test / make demo / CI install the tested versions (requirements.lock),
+    and the lock pins every distribution they install: the dependencies and every
+    extra but ``[notebooks]`` (Jupyter itself, which make never installs)."""
+    import re
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = list(project["dependencies"])
+    for name, extra in project["optional-dependencies"].items():
+        if name == "notebooks":
+            continue
+        wanted += [r for r in extra if not r.startswith("munsell_jax")]
+    pinned = {}
+    for line in (ROOT / "requirements.lock").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, version = line.split("==")
+            pinned[re.sub(r"[-_.]+", "-", name).lower()] = version
+    for requirement in wanted:
+        name = re.split(r"[<>=!~\[; ]", requirement, maxsplit=1)[0]
+        assert re.sub(r"[-_.]+", "-", name).lower() in pinned, f"{name} is not in requirements.lock"
+    makefile = (ROOT / "Makefile").read_text()
+    assert makefile.count("pip install --quiet -c $(LOCK) -e") == 2
