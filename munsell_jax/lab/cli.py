@@ -477,12 +477,15 @@ def _evaluate(args: argparse.Namespace) -> int:
     jax.config.update("jax_enable_x64", True)  # the exact engine judges in float64
     from munsell_jax.lab.evaluate import evaluate_run
 
-    path = Path(args.path)
+    from munsell_jax.hub import SHIPPED, model_folder
+
+    path = model_folder(args.path) if args.path in SHIPPED else Path(args.path)
     if not (path / "config.json").exists():
         raise SystemExit(f"munsell-jax: {path} is not a run or model folder (no config.json)")
-    metrics = evaluate_run(path, timing=not args.no_timing)
+    out = Path(args.out) if args.out else path
+    metrics = evaluate_run(path, timing=not args.no_timing, out=out)
     print(json.dumps(metrics, indent=2))
-    print(f"wrote {path / 'metrics.json'}")
+    print(f"wrote {out / 'metrics.json'}")
     return 0
 
 
@@ -676,13 +679,18 @@ def _parser() -> argparse.ArgumentParser:
         "evaluate",
         help="evaluate a run or shipped model by the protocol; writes metrics.json beside it",
         description=(
-            "Score the model in PATH (a training workdir or a results/<direction>/<name> "
-            "folder) on the REAL colours and the generalisation set: CIEDE2000 through the "
+            "Score the model in PATH (a training workdir, a model folder or a shipped "
+            "model's name) on the REAL colours and the generalisation set: CIEDE2000 through the "
             "exact engine, code accuracy, hue/value/chroma MAE, and ms per sample."
         ),
     )
     evaluate.add_argument("path", help="run directory or model folder")
     evaluate.add_argument("--no-timing", action="store_true", help="skip the timings")
+    evaluate.add_argument(
+        "--out",
+        help="folder for metrics.json and evaluation.npz (default PATH; a shipped model's "
+        "record is results/<direction>/<name>, whose training figures are kept)",
+    )
     evaluate.set_defaults(func=_evaluate)
 
     baselines = commands.add_parser(

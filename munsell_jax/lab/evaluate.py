@@ -239,8 +239,17 @@ def evaluate_run(
         )
         metrics["onnx_ms_per_sample_batch_2734"] = 1e3 * time_jax(run, inputs)
         metrics["onnx_ms_per_sample_batch_1"] = 1e3 * time_jax(run, inputs[:1], repeats=20)
+    out = Path(out) if out is not None else path
     log = Path(log) if log is not None else path / "metrics.jsonl"
     training = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+    record = {
+        "epochs": len(training),
+        "training_seconds": round(sum(m["seconds"] for m in training), 1),
+    }
+    if not training and (out / "metrics.json").exists():
+        # A shipped model folder has no training log: keep the record it came with.
+        previous = json.loads((out / "metrics.json").read_text())
+        record = {key: previous.get(key, value) for key, value in record.items()}
     metrics = {
         "name": path.name,
         "direction": config.direction,
@@ -251,11 +260,10 @@ def evaluate_run(
         "parameters": count_parameters(model),
         "data": f"{config.data.name} {config.data.size:,} (seed {config.data.seed})",
         "seed": config.seed,
-        "epochs": len(training),
-        "training_seconds": round(sum(m["seconds"] for m in training), 1),
+        **record,
         "device": f"{jax.default_backend()} ({jax.devices()[0].device_kind})",
         "git_commit": git_commit(),
         **metrics,
     }
-    write_results(Path(out) if out is not None else path, metrics, rows)
+    write_results(out, metrics, rows)
     return metrics
