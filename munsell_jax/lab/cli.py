@@ -475,9 +475,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     import jax
 
     jax.config.update("jax_enable_x64", True)  # the exact engine judges in float64
-    from munsell_jax.lab.evaluate import evaluate_run
-
     from munsell_jax.hub import SHIPPED, model_folder
+    from munsell_jax.lab.evaluate import evaluate_run
 
     path = model_folder(args.path) if args.path in SHIPPED else Path(args.path)
     if not (path / "config.json").exists():
