@@ -13,6 +13,7 @@ def get_config() -> ml_collections.ConfigDict:
     config = ml_collections.ConfigDict()
     config.direction = "from_xyY"  # or "to_xyY"
     config.seed = 0
+    config.parallel = "sharding"  # or "pmap": how a step is split over the devices
 
     config.data = ml_collections.ConfigDict()
     config.data.name = "forward"  # a sampler of munsell_jax.lab.data

@@ -24,6 +24,7 @@ too), then frozen while the error predictor learns its residuals.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import math
@@ -57,9 +58,11 @@ __all__ = [
     "build",
     "checkpoint_args",
     "default_config",
+    "initialize_distributed",
     "load_dataset",
     "load_run",
     "make_loss_fn",
+    "make_pmap_train_step",
     "make_train_step",
     "split_rows",
     "train_and_evaluate",
@@ -68,6 +71,8 @@ __all__ = [
 ]
 
 BUDGETS = ("full", "cpu")
+PARALLEL = ("sharding", "pmap")  # config.parallel: how a step is split over the devices
+PMAP_AXIS = "devices"  # the named axis of the pmap step's collectives
 CPU_BUDGET_SIZE = 200_000  # grid samples of the CPU budget (90% of them trained on)
 
 
@@ -93,6 +98,13 @@ def default_config(direction: str = "from_xyY", architecture: str = "Multi-MLP")
     # where float32 rounding would move the outputs by more than 1e-5 of range
     # (a Cartesian model's hue near grey; munsell_jax.lab.export).
     config.inference_precision = "float32"
+    # Data parallelism over every device (of every process): "sharding" (one
+    # jitted step on a NamedSharding mesh; XLA inserts the gradient all-reduce)
+    # or "pmap" (state replicated per device, the batch split [devices,
+    # batch/devices], gradients averaged with lax.pmean). The same loss curve
+    # either way (dropout masks aside), and the same checkpoints: it may change
+    # on resume.
+    config.parallel = "sharding"
 
     config.data = ml_collections.ConfigDict()
     config.data.name = "grid"  # a sampler of munsell_jax.lab.data
@@ -314,6 +326,54 @@ def _optimizer(config: ml_collections.ConfigDict, steps_per_epoch: int):
     return optax.MultiSteps(tx, every_k_schedule=k).gradient_transformation() if k > 1 else tx
 
 
+def _step_body(graphdef, loss_fn, *, wrt, ema_decay: float, axis_name: str | None = None):
+    """``step(state, ema, batch) -> (state, ema, loss)``, untransformed: the one
+    training step both ``parallel`` modes compile.
+
+    With ``axis_name`` (inside ``jax.pmap``) each device sees its part of the
+    batch: the loss and the gradients are averaged over that axis before the
+    update (the global batch's, as every term is a mean over rows), BatchNorm
+    takes its statistics over it, and dropout draws each device's masks from
+    its own key.
+    """
+
+    def scalar_loss(trainable, batch):
+        return loss_fn(trainable, batch)[0]
+
+    def step(state, ema, batch):
+        trainable, optimizer = nnx.merge(graphdef, state)
+        keys = _per_device(trainable, axis_name) if axis_name is not None else []
+        grad_fn = nnx.value_and_grad(scalar_loss, argnums=nnx.DiffState(0, wrt))
+        loss, grads = grad_fn(trainable, batch)
+        if axis_name is not None:
+            loss, grads = jax.lax.pmean((loss, grads), axis_name)
+            for stream, key in keys:  # the replicated keys back (their counts moved on)
+                stream.key[...] = key
+        optimizer.update(trainable, grads, value=loss)
+        if ema_decay > 0:
+            params = nnx.state(trainable.model, nnx.Param)
+            ema = jax.tree.map(lambda e, p: ema_decay * e + (1 - ema_decay) * p, ema, params)
+        return nnx.state((trainable, optimizer)), ema, loss
+
+    return step
+
+
+def _per_device(trainable: nnx.Module, axis_name: str) -> list:
+    """Make a merged ``trainable`` see one device's share of a pmapped batch:
+    BatchNorm averages its statistics over ``axis_name`` (so they, and the
+    running averages, are the global batch's), and every RNG stream's key gets
+    the device index folded in. Returns ``(stream, replicated key)`` pairs to
+    put back after the forward pass."""
+    keys = []
+    for _, node in nnx.iter_graph(trainable):
+        if isinstance(node, nnx.BatchNorm):
+            node.axis_name = axis_name
+        elif isinstance(node, nnx.RngStream):
+            keys.append((node, node.key[...]))
+            node.key[...] = jax.random.fold_in(node.key[...], jax.lax.axis_index(axis_name))
+    return keys
+
+
 def make_train_step(
     graphdef, batch_sharding: NamedSharding, loss_fn, *, wrt=nnx.Param, ema_decay=0.0
 ):
@@ -323,25 +383,31 @@ def make_train_step(
     with respect to the ``wrt`` parameters only (the rest stay frozen), an
     optimiser update, and ``ema <- d ema + (1 - d) params`` when ``ema_decay``
     is > 0 (``ema`` is None otherwise). The state and EMA buffers are donated;
-    the batch is split over ``batch_sharding``'s mesh.
+    the batch is split over ``batch_sharding``'s mesh (``config.parallel =
+    "sharding"``).
     """
-
-    def scalar_loss(trainable, batch):
-        return loss_fn(trainable, batch)[0]
+    step = _step_body(graphdef, loss_fn, wrt=wrt, ema_decay=ema_decay)
 
     @functools.partial(jax.jit, donate_argnums=(0, 1))
     def train_step(state, ema, batch):
-        batch = jax.lax.with_sharding_constraint(batch, batch_sharding)
-        trainable, optimizer = nnx.merge(graphdef, state)
-        grad_fn = nnx.value_and_grad(scalar_loss, argnums=nnx.DiffState(0, wrt))
-        loss, grads = grad_fn(trainable, batch)
-        optimizer.update(trainable, grads, value=loss)
-        if ema_decay > 0:
-            params = nnx.state(trainable.model, nnx.Param)
-            ema = jax.tree.map(lambda e, p: ema_decay * e + (1 - ema_decay) * p, ema, params)
-        return nnx.state((trainable, optimizer)), ema, loss
+        return step(state, ema, jax.lax.with_sharding_constraint(batch, batch_sharding))
 
     return train_step
+
+
+def make_pmap_train_step(graphdef, loss_fn, *, wrt=nnx.Param, ema_decay=0.0):
+    """``make_train_step``'s step under ``jax.pmap`` (``config.parallel = "pmap"``).
+
+    ``step(state, ema, batch) -> (state, ema, loss)`` on state and EMA
+    replicated over the local devices (a leading axis of
+    ``jax.local_device_count()``) and a batch reshaped to ``[devices,
+    batch / devices, ...]``; the loss and gradients are averaged with
+    ``jax.lax.pmean`` over the ``PMAP_AXIS`` axis, which spans every process's
+    devices after ``jax.distributed.initialize()``. Every output has the
+    leading device axis (all replicas equal). State and EMA are donated.
+    """
+    step = _step_body(graphdef, loss_fn, wrt=wrt, ema_decay=ema_decay, axis_name=PMAP_AXIS)
+    return jax.pmap(step, axis_name=PMAP_AXIS, donate_argnums=(0, 1))
 
 
 def build(config: ml_collections.ConfigDict, steps_per_epoch: int = 1):
@@ -452,8 +518,16 @@ def _mlflow(config, workdir: Path):
     return mlflow, run
 
 
-# Fields a resumed run may change: how long it trains and how it reports.
-RESUMABLE = ("opt.epochs", "opt.early_stopping_patience", "progress", "mlflow", "data.data_dir")
+# Fields a resumed run may change: how long it trains, how it reports, and how
+# a step is split over the devices (the same run either way).
+RESUMABLE = (
+    "opt.epochs",
+    "opt.early_stopping_patience",
+    "progress",
+    "mlflow",
+    "data.data_dir",
+    "parallel",
+)
 
 
 def validate(config: ml_collections.ConfigDict) -> None:
@@ -461,7 +535,9 @@ def validate(config: ml_collections.ConfigDict) -> None:
     opt, data = config.opt, config.data
     lr, epochs, batch = opt.learning_rate, opt.epochs, opt.batch_size
     steps, ema = opt.get("accumulate_steps", 1), opt.get("ema_decay", 0.0)
+    parallel = config.get("parallel", "sharding")
     rules = {
+        "parallel": (parallel, parallel in PARALLEL),
         "opt.learning_rate": (lr, math.isfinite(lr) and lr >= 0),  # 0: a frozen run
         "opt.epochs": (epochs, isinstance(epochs, int) and epochs >= 1),
         "opt.batch_size": (batch, isinstance(batch, int) and batch >= 1),
@@ -475,9 +551,56 @@ def validate(config: ml_collections.ConfigDict) -> None:
             0 < data.validation_fraction < 1,
         ),
     }
+    hints = {"parallel": f" (one of {', '.join(map(repr, PARALLEL))})"}
     for field, (value, ok) in rules.items():
         if not ok:
-            raise ValueError(f"config.{field} = {value!r} is not a valid setting")
+            raise ValueError(
+                f"config.{field} = {value!r} is not a valid setting{hints.get(field, '')}"
+            )
+
+
+def initialize_distributed() -> bool:
+    """Join a multi-process run when the environment asks for one; return
+    whether this process is part of one (``jax.process_count() > 1`` then).
+
+    Before anything touches a device, ``train_and_evaluate`` (and so
+    ``munsell-jax train``) calls ``jax.distributed.initialize`` when
+
+    - ``MUNSELL_JAX_COORDINATOR=host:port``, with ``MUNSELL_JAX_NUM_PROCESSES``
+      and ``MUNSELL_JAX_PROCESS_ID``: explicitly (any machine, a CPU test);
+    - ``MUNSELL_JAX_DISTRIBUTED=1``: with no arguments, which finds the
+      cluster itself (SLURM, Open MPI, TPU pod slices, Kubernetes, ...).
+
+    Nothing happens without them, or when JAX's distributed runtime is up
+    already (a caller initialised it). CPU collectives across processes use
+    gloo (``jax_cpu_collectives_implementation``, JAX's default).
+
+    Raises:
+      ValueError: ``MUNSELL_JAX_COORDINATOR`` without integer process settings.
+    """
+    if jax.distributed.is_initialized():
+        return jax.process_count() > 1
+    coordinator = os.environ.get("MUNSELL_JAX_COORDINATOR", "")
+    auto = os.environ.get("MUNSELL_JAX_DISTRIBUTED", "") not in ("", "0")
+    if not coordinator and not auto:
+        return False
+    kwargs = {}
+    if coordinator:
+        try:
+            kwargs = {
+                "coordinator_address": coordinator,
+                "num_processes": int(os.environ["MUNSELL_JAX_NUM_PROCESSES"]),
+                "process_id": int(os.environ["MUNSELL_JAX_PROCESS_ID"]),
+            }
+        except (KeyError, ValueError):
+            raise ValueError(
+                "MUNSELL_JAX_COORDINATOR needs MUNSELL_JAX_NUM_PROCESSES and "
+                "MUNSELL_JAX_PROCESS_ID (integers)"
+            ) from None
+    if jax.config.jax_cpu_collectives_implementation in (None, "", "none"):
+        jax.config.update("jax_cpu_collectives_implementation", "gloo")
+    jax.distributed.initialize(**kwargs)
+    return jax.process_count() > 1
 
 
 def _flat(tree: dict, prefix: str = "") -> dict:
@@ -566,6 +689,65 @@ def _restore(latest: ocp.CheckpointManager, best: ocp.CheckpointManager, args):
     return None
 
 
+def _silent(*args, **kwargs) -> None:
+    """``print`` for the processes other than process 0."""
+
+
+def _replicate(tree, sharding: NamedSharding):
+    """``jax.device_put(tree, sharding)`` for a replicated ``sharding`` of every
+    process's devices, each leaf (host or local device arrays) holding the same
+    value in every process. With several processes each copies its own to its
+    devices: device_put would compare the values across processes first (an
+    all-gather of the whole data set, where NaN never equals itself)."""
+    if jax.process_count() == 1:
+        return jax.device_put(tree, sharding)
+    devices = sorted(sharding.addressable_devices, key=lambda d: d.id)
+
+    def one(x):
+        copies = [jax.device_put(x, d) for d in devices]
+        return jax.make_array_from_single_device_arrays(x.shape, sharding, copies)
+
+    return jax.tree.map(one, tree)
+
+
+def _pmap_layout(batch_size: int, replicated: NamedSharding):
+    """``(to_devices, from_devices, device_batch)`` for the pmap step.
+
+    ``to_devices``: a tree of arrays replicated on ``replicated``'s mesh -> one
+    replica per local device (the pmap step's state); ``from_devices``: back,
+    from the first local replica; ``device_batch``: a global batch (the same in
+    every process) -> this process's share, ``[local devices, batch /
+    devices, ...]`` over its local devices, device ``d`` of process ``p``
+    taking rows ``(p * local + d) * batch / devices`` onwards, as the
+    ``"data"`` mesh axis splits them.
+    """
+    local, processes = jax.local_device_count(), jax.process_count()
+    per_device = batch_size // (local * processes)
+    spread = NamedSharding(jax.sharding.Mesh(np.array(jax.local_devices()), ("d",)), P("d"))
+
+    def to_devices(tree):
+        def one(x):
+            value = x.addressable_data(0)
+            return jax.device_put(jnp.broadcast_to(value[None], (local, *value.shape)), spread)
+
+        return jax.tree.map(one, tree)
+
+    def from_devices(tree):
+        return _replicate(jax.tree.map(lambda x: x.addressable_data(0)[0], tree), replicated)
+
+    @jax.jit
+    def share(batch):
+        mine = jax.process_index()
+        return jax.tree.map(
+            lambda x: x.reshape(processes, local, per_device, *x.shape[1:])[mine], batch
+        )
+
+    def device_batch(batch):
+        return jax.device_put(share(batch), spread)
+
+    return to_devices, from_devices, device_batch
+
+
 def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str | Path) -> dict:
     """Train ``config`` in ``workdir``, resuming from its latest checkpoint.
 
@@ -574,19 +756,40 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str | Path) -
     run resumes only its own config (``RESUMABLE`` fields may change), and holds
     ``workdir/.lock`` while it trains.
 
+    In a multi-process run (``initialize_distributed``) every process calls
+    this with the same config and a ``workdir`` they all see (a shared file
+    system, as orbax needs): process 0 alone takes the lock and writes
+    ``config.json``, ``metrics.jsonl`` and the console output, and all of them
+    write the checkpoints together.
+
     Raises:
       ValueError: an invalid config, or a workdir holding another config's run.
       RuntimeError: another live process is training in ``workdir``.
       FloatingPointError: the training loss became NaN or inf.
     """
     validate(config)
+    initialize_distributed()
     workdir = Path(workdir).resolve()
-    workdir.mkdir(parents=True, exist_ok=True)
-    lock = _claim(workdir, config)
+    lock, refused = None, None
+    if jax.process_index() == 0:
+        workdir.mkdir(parents=True, exist_ok=True)
+        try:
+            lock = _claim(workdir, config)
+        except Exception as error:  # raised below, once the others know
+            refused = error
+    if jax.process_count() > 1:  # the others learn process 0's answer, not hang
+        from jax.experimental import multihost_utils
+
+        claimed = bool(multihost_utils.broadcast_one_to_all(np.int32(refused is None)))
+        if not claimed and refused is None:
+            raise RuntimeError(f"process 0 could not take {workdir} (its error says why)")
+    if refused is not None:
+        raise refused
     try:
         return _train(config, workdir)
     finally:
-        lock.unlink(missing_ok=True)
+        if lock is not None:
+            lock.unlink(missing_ok=True)
 
 
 def _train(config: ml_collections.ConfigDict, workdir: Path) -> dict:
@@ -602,16 +805,23 @@ def _train(config: ml_collections.ConfigDict, workdir: Path) -> dict:
     arrays = _arrays(config, dataset)
     val_rows, train_rows = split_rows(config, len(arrays[0]))
     # Data parallel over every device (of every process, after
-    # jax.distributed.initialize()): arrays and parameters replicated, each
-    # batch split along a "data" mesh axis; XLA inserts the gradient
-    # all-reduce. One device is the same program on a mesh of one.
+    # jax.distributed.initialize()), each process holding the same (seeded)
+    # data. "sharding": arrays and parameters replicated, each batch split
+    # along a "data" mesh axis; XLA inserts the gradient all-reduce. One device
+    # is the same program on a mesh of one. "pmap": the same step under
+    # jax.pmap (make_pmap_train_step); validation and checkpoints use the
+    # replicated mesh state in both modes, so the two write the same files.
+    pmap = config.get("parallel", "sharding") == "pmap"
+    primary = jax.process_index() == 0
     mesh = jax.make_mesh((jax.device_count(),), ("data",), axis_types=(jax.sharding.AxisType.Auto,))
     replicated, split = NamedSharding(mesh, P()), NamedSharding(mesh, P("data"))
     batch_size = config.opt.batch_size
     if batch_size % mesh.size:
         raise ValueError(f"batch_size {batch_size} must divide evenly over {mesh.size} devices")
-    train = jax.device_put(tuple(a[train_rows] for a in arrays), replicated)
-    val = jax.device_put(tuple(a[val_rows] for a in arrays), replicated)
+    # pmap: each process batches on its first device and feeds its own devices.
+    train = tuple(a[train_rows] for a in arrays)
+    train = jax.device_put(train, jax.local_devices()[0]) if pmap else _replicate(train, replicated)
+    val = _replicate(tuple(a[val_rows] for a in arrays), replicated)
     steps_per_epoch = len(train_rows) // batch_size
 
     # Model and optimiser.
@@ -629,12 +839,16 @@ def _train(config: ml_collections.ConfigDict, workdir: Path) -> dict:
     if ema_decay > 0:  # its own buffers: the step donates both
         ema = jax.tree.map(jnp.copy, nnx.state(trainable.model, nnx.Param))
     graphdef, state = nnx.split((trainable, optimizer))
-    state, ema = jax.device_put((state, ema), replicated)
+    state, ema = _replicate((state, ema), replicated)
     # On a CPU host several steps in flight can deadlock in the all-reduce.
     block_each_step = mesh.size > 1 and jax.default_backend() == "cpu"
 
     loss_fn = make_loss_fn(config)
-    train_step = make_train_step(graphdef, split, loss_fn, wrt=wrt, ema_decay=ema_decay)
+    if pmap:
+        train_step = make_pmap_train_step(graphdef, loss_fn, wrt=wrt, ema_decay=ema_decay)
+    else:
+        train_step = make_train_step(graphdef, split, loss_fn, wrt=wrt, ema_decay=ema_decay)
+    to_devices, from_devices, device_batch = _pmap_layout(batch_size, replicated)
 
     @jax.jit
     def eval_terms(state, ema, batch):
@@ -653,15 +867,26 @@ def _train(config: ml_collections.ConfigDict, workdir: Path) -> dict:
         return total / n
 
     # Checkpoints: the two latest (to resume; the older one in case the newer
-    # cannot be read) and the best by validation loss.
+    # cannot be read) and the best by validation loss. Every process saves
+    # (orbax writes each array once, from process 0's replica); the two
+    # managers' cross-process barriers need names of their own.
+    def barriers(prefix: str) -> ocp.options.MultiprocessingOptions:
+        return ocp.options.MultiprocessingOptions(barrier_sync_key_prefix=prefix)
+
     latest = ocp.CheckpointManager(
         workdir / "checkpoints" / "latest",
-        options=ocp.CheckpointManagerOptions(max_to_keep=2, create=True),
+        options=ocp.CheckpointManagerOptions(
+            max_to_keep=2, create=True, multiprocessing_options=barriers("latest")
+        ),
     )
     best = ocp.CheckpointManager(
         workdir / "checkpoints" / "best",
         options=ocp.CheckpointManagerOptions(
-            max_to_keep=1, create=True, best_fn=lambda m: m["val_loss"], best_mode="min"
+            max_to_keep=1,
+            create=True,
+            best_fn=lambda m: m["val_loss"],
+            best_mode="min",
+            multiprocessing_options=barriers("best"),
         ),
     )
     progress = {"epoch": 0, "best_val_loss": math.inf, "epochs_since_best": 0}
@@ -674,7 +899,7 @@ def _train(config: ml_collections.ConfigDict, workdir: Path) -> dict:
     # The log holds exactly the epochs of the state resumed from (a killed run
     # may have logged an epoch after its last checkpoint).
     log_file = workdir / "metrics.jsonl"
-    if log_file.exists():
+    if primary and log_file.exists():
         kept = [
             line
             for line in log_file.read_text().splitlines()
@@ -682,19 +907,23 @@ def _train(config: ml_collections.ConfigDict, workdir: Path) -> dict:
         ]
         log_file.write_text("".join(f"{line}\n" for line in kept))
 
-    tracker = _mlflow(config, workdir)
-    print(
+    tracker = _mlflow(config, workdir) if primary else None
+    say = print if primary else _silent
+    processes = f" in {jax.process_count()} processes" if jax.process_count() > 1 else ""
+    say(
         f"training {config.get('architecture') or config.model.name} ({config.direction}) on "
-        f"{len(train_rows):,} rows, {steps_per_epoch} steps per epoch, {mesh.size} device(s) "
-        f"({jax.default_backend()})"
+        f"{len(train_rows):,} rows, {steps_per_epoch} steps per epoch, {mesh.size} device(s)"
+        f"{processes} ({jax.default_backend()}, {'pmap' if pmap else 'sharding'})"
     )
     metrics: dict = {}
     key = jax.random.key(config.seed)
-    with (workdir / "metrics.jsonl").open("a") as log:
+    # pmap: the step's own replicas of the state, one per local device.
+    step_state, step_ema = to_devices((state, ema)) if pmap else (state, ema)
+    with log_file.open("a") if primary else contextlib.nullcontext() as log:
         for epoch in range(progress["epoch"], config.opt.epochs):
             if progress["epochs_since_best"] >= config.opt.early_stopping_patience:
                 since = progress["epochs_since_best"]
-                print(f"early stop: no better validation loss in {since} epochs")
+                say(f"early stop: no better validation loss in {since} epochs")
                 break
             start = time.perf_counter()
             step_losses = []
@@ -704,13 +933,16 @@ def _train(config: ml_collections.ConfigDict, workdir: Path) -> dict:
                 total=steps_per_epoch,
                 desc=f"epoch {epoch + 1}/{config.opt.epochs}",
                 leave=False,
-                disable=None if config.get("progress", True) else True,
+                disable=None if config.get("progress", True) and primary else True,
             )
             for batch in bar:
-                state, ema, loss = train_step(state, ema, batch)
+                if pmap:
+                    batch = device_batch(batch)
+                step_state, step_ema, loss = train_step(step_state, step_ema, batch)
                 if block_each_step:
                     loss.block_until_ready()
-                step_losses.append(loss)
+                step_losses.append(loss.addressable_data(0).reshape(()) if pmap else loss)
+            state, ema = from_devices((step_state, step_ema)) if pmap else (step_state, step_ema)
             train_loss = float(jnp.mean(jnp.stack(step_losses)))  # one host fetch per epoch
             if not math.isfinite(train_loss):
                 raise FloatingPointError(
@@ -729,8 +961,9 @@ def _train(config: ml_collections.ConfigDict, workdir: Path) -> dict:
                 "val_loss": val_loss,
                 "seconds": round(time.perf_counter() - start, 3),
             }
-            log.write(json.dumps(metrics) + "\n")
-            log.flush()
+            if log is not None:
+                log.write(json.dumps(metrics) + "\n")
+                log.flush()
             if tracker is not None:
                 tracker[0].log_metrics(
                     {k: v for k, v in metrics.items() if k != "epoch"}, step=epoch + 1
@@ -741,7 +974,7 @@ def _train(config: ml_collections.ConfigDict, workdir: Path) -> dict:
                 args=checkpoint_args(state, ema, progress, save=True),
                 metrics={"val_loss": val_loss},
             )
-            print(
+            say(
                 f"epoch {epoch + 1}/{config.opt.epochs}: train {train_loss:.3e} "
                 f"val {val_loss:.3e} ({metrics['seconds']:.1f} s)"
             )
