@@ -152,7 +152,8 @@ def test_grid_inputs_are_lattice_coordinates():
     # 7.5YR 5/6: ASTM hue 17.5 (step 7), value 5, chroma 6 (3 chroma steps).
     spec = np.array([[7.5, 5.0, 6.0, 6.0], [7.5, 5.3, 6.0, 6.0], [0.0, 5.3, 0.0, 0.0]])
     grid = encoding.specification_inputs(spec, inputs="grid")
-    np.testing.assert_allclose(grid[:, :-3], encoding.specification_inputs(spec, inputs="harmonic"))
+    harmonic = encoding.specification_inputs(spec, inputs="harmonic")
+    np.testing.assert_allclose(grid[:, :-3], harmonic, rtol=1e-6, atol=1e-7)  # sin/cos near 0
     Y = np.asarray(value_to_luminance(np.array([5.0, 5.3, 6.0])))
     fraction = (Y[1] - Y[0]) / (Y[2] - Y[0])  # the renotation's value interpolation
     np.testing.assert_allclose(

@@ -62,7 +62,7 @@ def test_a_known_offset_scores_its_hand_computed_delta_e(sets):
     metrics, rows = evaluate.protocol("from_xyY", spec, colours)
     ok = rows["projected"][:, 2] == spec[:, 2]
     expected = _colour_delta_e(colours.xyY[ok], np.asarray(munsell_to_xyY(spec[ok])))
-    np.testing.assert_allclose(rows["delta_e"][ok], expected, rtol=1e-6)
+    np.testing.assert_allclose(rows["delta_e"][ok], expected, rtol=1e-6, atol=1e-9)
     assert metrics["value_mae"] == pytest.approx(
         np.mean(np.abs(spec[:, 1] - colours.specification[:, 1]))
     )

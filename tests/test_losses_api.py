@@ -366,9 +366,9 @@ def test_delta_e_eager_matches_jit_and_reductions():
     jitted = _jit(losses.delta_e, space="sRGB")(pred, target)
     _assert_close(eager, jitted, cases, atol=1e-12)
     mean = _jit(losses.delta_e_loss, space="sRGB")(pred, target)
-    np.testing.assert_allclose(mean, np.mean(eager), rtol=1e-12)
+    np.testing.assert_allclose(mean, np.mean(eager), rtol=1e-12, atol=1e-12)
     total = _jit(losses.delta_e_loss, space="sRGB", reduction="sum")(pred, target)
-    np.testing.assert_allclose(total, np.sum(eager), rtol=1e-12)
+    np.testing.assert_allclose(total, np.sum(eager), rtol=1e-12, atol=1e-12)
 
 
 def test_srgb_images_need_space_srgb():
@@ -378,7 +378,7 @@ def test_srgb_images_need_space_srgb():
         colorimetry.delta_E_CIE2000(colorimetry.sRGB_to_Lab(PRED), colorimetry.sRGB_to_Lab(TARGET))
     )
     got = _jit(losses.delta_e_loss, space="sRGB")(PRED, TARGET)
-    np.testing.assert_allclose(got, expected, rtol=1e-12)
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
     as_xyY = _jit(losses.delta_e_loss, space="xyY")(PRED, TARGET)
     assert not np.isclose(as_xyY, expected, rtol=0.1)
 
@@ -595,7 +595,7 @@ def test_histogram_emd_is_the_wasserstein_distance():
             for c in range(3)
         ]
     )
-    np.testing.assert_allclose(got, expected, rtol=1e-10)
+    np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
 
 
 def test_uncertainty_weighting_combines_the_colour_losses():
@@ -609,7 +609,9 @@ def test_uncertainty_weighting_combines_the_colour_losses():
             munsell_jax.frequency_loss(PRED, TARGET),
         ]
     )
-    np.testing.assert_allclose(weighting(terms), jnp.sum(terms), rtol=1e-6)  # starts as a sum
+    np.testing.assert_allclose(
+        weighting(terms), jnp.sum(terms), rtol=1e-6, atol=1e-7
+    )  # starts as a sum
     grads = nnx.grad(lambda w: w(terms))(weighting)
     assert np.isfinite(grads.log_var[...]).all()
 
@@ -671,7 +673,10 @@ def test_delta_e_loss_layer_is_the_function_under_nnx_jit():
     assert jax.tree.leaves(nnx.state(layer)) == []  # stateless
     got = nnx.jit(lambda loss, p, t: loss(p, t))(layer, PRED, TARGET)
     np.testing.assert_allclose(
-        got, _jit(losses.delta_e_loss, reduction="none", space="sRGB")(PRED, TARGET), rtol=1e-12
+        got,
+        _jit(losses.delta_e_loss, reduction="none", space="sRGB")(PRED, TARGET),
+        rtol=1e-12,
+        atol=1e-12,
     )
     # finite gradients, including the identical images (pred == target)
     mean = munsell_jax.DeltaELoss(space="sRGB")
@@ -684,7 +689,7 @@ def test_delta_e_loss_layer_trains_inside_a_model():
     x, target = PRED[:2], TARGET[:2]
     loss, grads = nnx.jit(nnx.value_and_grad(lambda m: m(x, target)))(model)
     expected = losses.delta_e_loss(jax.nn.sigmoid(model.linear(x)), target, space="sRGB")
-    np.testing.assert_allclose(loss, expected, rtol=1e-12)
+    np.testing.assert_allclose(loss, expected, rtol=1e-12, atol=1e-12)
     leaves = jax.tree.leaves(nnx.state(grads))
     assert len(leaves) == 2 and all(np.isfinite(np.asarray(g)).all() for g in leaves)
 
