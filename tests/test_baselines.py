@@ -13,21 +13,21 @@ def fitting():
 
 
 def test_fitting_colours_are_80_percent_of_all_and_hold_most_of_real(fitting):
-    assert len(fitting.xyY) == 3_043
+    assert len(fitting.xyY) == 2_647  # of the 3,309 ALL colours the inverse reproduces
     assert 0.75 < baselines.real_seen() < 0.85
 
 
 @pytest.mark.parametrize("kind", ["kdtree", "delaunay", "rbf"])
 def test_reproduces_its_own_points_to_xyY(fitting, kind):
     predict = baselines.fit(kind, "to_xyY")
-    rows = slice(0, 3_043, 97)
+    rows = slice(0, 2_647, 97)
     np.testing.assert_allclose(predict(fitting.specification[rows]), fitting.xyY[rows], atol=1e-5)
 
 
 @pytest.mark.parametrize("kind", ["kdtree", "delaunay"])
 def test_from_xyY_on_its_own_points(fitting, kind):
     predict = baselines.fit(kind, "from_xyY")
-    rows = slice(0, 3_043, 97)
+    rows = slice(0, 2_647, 97)
     spec = predict(fitting.xyY[rows])
     np.testing.assert_allclose(spec[:, 1:3], fitting.specification[rows][:, 1:3], atol=1e-4)
 

@@ -267,8 +267,12 @@ def _jittered(
     rng = _rng(key)
     if exact:
         reference = real_colours() if which == "REAL" else all_colours()
-        spec = reference.specification
-        base = spec[reference.ok & (spec[:, 2] > 0) & (spec[:, 1] >= 1)]
+        spec, (x, y) = reference.specification, reference.xyY[:, :2].T
+        # Chromatic colours the inverse solves exactly, inside the spectrum locus
+        # (the renotation extrapolates 86 ALL colours beyond it): the centres the
+        # shipped models were trained about, kept when ``ok`` came to count those.
+        inside_locus = (x > 0) & (y > 0) & (x + y < 1)
+        base = spec[reference.ok & inside_locus & (spec[:, 2] > 0) & (spec[:, 1] >= 1)]
     else:
         colours = MUNSELL_COLOURS_REAL if which == "REAL" else MUNSELL_COLOURS_ALL
         base = np.array([spec for spec in nominal_specifications(colours) if 1 <= spec[1] <= 9])
