@@ -158,9 +158,10 @@ forward (Munsell -> xyY); "generalisation" is the same on 2,734 random valid
 specifications outside REAL. "no answer" rows (NaN, for colour-science: it raised) get
 no Delta-E and are counted; "outside" rows (a specification beyond the renotation data)
 are projected into it first. Family errors: rows whose ASTM hue is 2.5 or more from the
-exact answer. Times are per sample on this 2-core CPU; "vs colour" is colour-science's
-time per colour over the row's at batch 2,734. Baselines are fitted on 80% of ALL, which
-holds about 80% of REAL: their REAL rows are optimistic, their generalisation rows fair.
+exact answer. Times are per sample on the device the rows record (DEVICES); "vs
+colour" is colour-science's time per colour over the row's at batch 2,734. Baselines
+are fitted on 80% of ALL, which holds about 80% of REAL: their REAL rows are
+optimistic, their generalisation rows fair.
 
 Regenerate with `munsell-jax report` (tables and [report.html](report.html) with the
 plots); rows come from `munsell-jax evaluate PATH`, `munsell-jax baselines` and
@@ -374,12 +375,18 @@ _ZOO_HEAD = """
 
 Each zoo config trained as `configs/<direction>/<name>.py:cpu` by
 `python scripts/train_zoo.py`: about two CPU-minutes each (200,000 samples, a few
-epochs; `munsell_jax.lab.train.with_budget`), on this 2-core CPU, no GPU. These rows
+epochs; `munsell_jax.lab.train.with_budget`), on the device the rows record (DEVICES). These rows
 compare the architectures at one small budget, far below the published runs (the
 `full` budget of the same configs); the models shipped above were trained for
 longer. No ONNX export for these (times are jitted JAX).
 
 """
+
+
+def _devices(collected: dict[str, list[dict]]) -> str:
+    """The devices the rows' ``metrics.json`` record, e.g. ``"cpu (cpu)"``."""
+    devices = {row.get("device") for rows in collected.values() for row in rows}
+    return ", ".join(sorted(d for d in devices if d)) or "not recorded"
 
 
 def _zoo_tables(results: Path, collected: dict[str, list[dict]]) -> str:
@@ -400,9 +407,9 @@ def write_report(results: str | Path = "results") -> tuple[Path, Path]:
     tables = markdown_tables(collected)
     readme = results / "README.md"
     zoo = _zoo_tables(results, collected)
-    readme.write_text(
-        _README_HEAD + _published_check(collected) + tables + (_ZOO_HEAD + zoo if zoo else "")
-    )
+    head = _README_HEAD.replace("DEVICES", _devices(collected))
+    zoo_head = _ZOO_HEAD.replace("DEVICES", _devices(collect(results / "zoo")))
+    readme.write_text(head + _published_check(collected) + tables + (zoo_head + zoo if zoo else ""))
     sets = evaluation_sets()
     body = [
         "<!doctype html><html><head><meta charset='utf-8'><title>munsell_jax results</title>",
@@ -410,11 +417,11 @@ def write_report(results: str | Path = "results") -> tuple[Path, Path]:
         "table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ccc;"
         "padding:3px 6px;text-align:right}td:first-child{text-align:left}</style></head><body>",
         "<h1>munsell_jax results</h1>",
-        f"<p>{html.escape(_README_HEAD.split(chr(10), 2)[2].split(chr(10) + chr(10))[0])}</p>",
+        f"<p>{html.escape(head.split(chr(10), 2)[2].split(chr(10) + chr(10))[0])}</p>",
         _html_table(tables),
     ]
     if zoo:
-        intro = _ZOO_HEAD.strip().split("\n\n")
+        intro = zoo_head.strip().split("\n\n")
         body.append(f"<h2>{html.escape(intro[0].lstrip('# '))}</h2><p>{html.escape(intro[1])}</p>")
         body.append(_html_table(zoo.replace("### ", "## ")))
     for direction, rows in collected.items():
