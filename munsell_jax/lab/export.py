@@ -323,13 +323,43 @@ def engine_parity(onnx_file: str | Path | None = None, *, n: int = 10_000) -> di
 
 
 def sample_inputs(direction: str, n: int = 10_000, seed: int = 0) -> np.ndarray:
-    """``n`` raw float32 inputs spanning the domain (for parity checks)."""
+    """Raw float32 inputs for parity checks: ``n`` spanning the domain, then the
+    hard places. xyY -> Munsell: ``n // 2`` colours within 1e-7 to 1e-2 of the
+    white point in xy (where a hue is the angle of a short vector), the REAL
+    colours, and ``n // 4`` at the ends of Y (below value 1, at 1). Munsell ->
+    xyY: ``n // 4`` each of greys, hues on a renotation step, values on an
+    integer and chromas at the data's maximum, and the REAL specifications."""
+    from colour.notation.datasets.munsell import MUNSELL_COLOURS_REAL
+
+    from munsell_jax.colorimetry import ILLUMINANT_C_xy
+    from munsell_jax.lab.data import nominal_specifications
+    from munsell_jax.renotation import maximum_chroma
+
     rng = np.random.default_rng(seed)
     if direction == "from_xyY":
         xyY = np.stack(
             [rng.uniform(0.05, 0.65, n), rng.uniform(0.05, 0.65, n), rng.uniform(0, 1, n)], -1
         )
-        return xyY.astype(np.float32)
+        m = n // 2
+        radius, angle = 10 ** rng.uniform(-7, -2, m), rng.uniform(0, 2 * np.pi, m)
+        near_grey = np.stack(
+            [
+                ILLUMINANT_C_xy[0] + radius * np.cos(angle),
+                ILLUMINANT_C_xy[1] + radius * np.sin(angle),
+                rng.uniform(0.005, 1, m),
+            ],
+            -1,
+        )
+        real = np.array([xyY for _, xyY in MUNSELL_COLOURS_REAL]) / [1, 1, 100]
+        ends = np.stack(
+            [
+                rng.uniform(0.2, 0.45, n // 4),
+                rng.uniform(0.2, 0.45, n // 4),
+                rng.choice([1e-4, 0.005, 0.0118, 0.99, 1.0], n // 4),
+            ],
+            -1,
+        )
+        return np.concatenate([xyY, near_grey, real, ends]).astype(np.float32)
     spec = np.stack(
         [
             rng.uniform(0.01, 10, n),
@@ -339,7 +369,14 @@ def sample_inputs(direction: str, n: int = 10_000, seed: int = 0) -> np.ndarray:
         ],
         -1,
     )
-    return spec.astype(np.float32)
+    k = n // 4
+    greys, steps, integers, edge = (spec[i * k : (i + 1) * k].copy() for i in range(4))
+    greys[:, [0, 2, 3]] = 0.0
+    steps[:, 0] = 2.5 * rng.integers(1, 5, k) + rng.choice([0, 1e-4, -1e-4], k)
+    integers[:, 1] = rng.integers(1, 10, k) + rng.choice([0, 1e-4, -1e-4], k)
+    edge[:, 2] = np.asarray(maximum_chroma(edge[:, [0, 1, 3]]))
+    real = np.array(nominal_specifications(MUNSELL_COLOURS_REAL))
+    return np.concatenate([spec, greys, steps, integers, edge, real]).astype(np.float32)
 
 
 def parity(path: str | Path, *, n: int = 10_000, onnx_file: str | Path | None = None) -> dict:
@@ -363,7 +400,7 @@ def parity(path: str | Path, *, n: int = 10_000, onnx_file: str | Path | None = 
     inputs = sample_inputs(direction, n)
     a, b = jax_predict(inputs), onnx_predict(inputs)
     report = {
-        "n": n,
+        "n": len(inputs),
         "max_abs_diff_over_range": float(np.max(np.abs(a - b) / OUTPUT_RANGE[direction])),
         "batches_accepted": [],
     }
