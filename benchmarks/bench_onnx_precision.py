@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_onnx_precision.py [from_xyY/mlp_base_cartesian ...]
 
-For each shipped model with a ``model.onnx`` (or those named), exports both
+For each shipped learned model (or the folders named), exports both
 precisions to a temporary folder (the shipped files are not touched) and prints:
 
 - the parity criterion (largest difference over each output's range)
@@ -14,7 +14,8 @@ precisions to a temporary folder (the shipped files are not touched) and prints:
 - onnxruntime us/sample at batch 2,734 (the REAL colours) and batch 1, the
   median of 3 interleaved medians. Ratios compare; absolute times vary with load.
 
-Figures are printed; nothing is asserted.
+Figures are printed (and, for the shipped models, written to
+``results/benchmarks/onnx_precision.md``); nothing is asserted.
 """
 
 from __future__ import annotations
@@ -32,11 +33,13 @@ import numpy as np
 jax.config.update("jax_enable_x64", True)
 
 from munsell_jax.hub import (  # noqa: E402
+    ENGINE,
     Converter,
     float64_model,
     load_model,
     model_folder,
     predictor,
+    shipped_models,
 )
 from munsell_jax.lab.evaluate import evaluation_sets  # noqa: E402
 from munsell_jax.lab.export import OUTPUT_RANGE, export, sample_inputs  # noqa: E402
@@ -96,28 +99,36 @@ def measure(name: str, out: Path) -> dict:
 
 
 def main() -> None:
-    names = sys.argv[1:] or sorted(
-        p.parent.relative_to(p.parents[2]).as_posix()
-        for p in Path("results").glob("*/*/model.onnx")
-        if (p.parent / "config.json").exists()  # trained models, not the exact engine
-    )
-    print(
+    names = sys.argv[1:] or [name for name in shipped_models() if name != ENGINE]
+    lines = [
         "| model | parity f32 | parity f64 | XLA f32 vs exact | ORT f32 vs exact "
-        "| ORT f64 vs exact | us f32 -> f64 (2,734) | us f32 -> f64 (1) |"
-    )
-    print("|---|---|---|---|---|---|---|---|")
+        "| ORT f64 vs exact | us f32 -> f64 (2,734) | us f32 -> f64 (1) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    print("\n".join(lines), flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         for name in names:
             r = measure(name, Path(tmp))
             f32, f64 = (f"{r[p]:.1e}" + ("*" if r["shipped"] == p else "") for p in PRECISIONS)
-            print(
+            lines.append(
                 f"| {name} | {f32} | {f64} "
                 f"| {r['xla_float32_vs_exact']:.1e} | {r['ort_float32_vs_exact']:.1e} "
                 f"| {r['ort_float64_vs_exact']:.1e} "
                 f"| {r['us_float32_batch_2734']:.1f} -> {r['us_float64_batch_2734']:.1f} "
-                f"| {r['us_float32_batch_1']:.0f} -> {r['us_float64_batch_1']:.0f} |",
-                flush=True,
+                f"| {r['us_float32_batch_1']:.0f} -> {r['us_float64_batch_1']:.0f} |"
             )
+            print(lines[-1], flush=True)
+    if not sys.argv[1:]:
+        out = Path("results/benchmarks/onnx_precision.md")
+        out.write_text(
+            "# Float32 against float64 ONNX graphs of the shipped models\n\n"
+            "`python benchmarks/bench_onnx_precision.py` (parity inputs: "
+            "`munsell_jax.lab.export.sample_inputs`, near grey and the data's edge "
+            "included; `*` marks the precision each model ships in; times vary with load).\n\n"
+            + "\n".join(lines)
+            + "\n"
+        )
+        print(f"wrote {out}")
 
 
 if __name__ == "__main__":
