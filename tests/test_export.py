@@ -13,7 +13,7 @@ from colour.notation.munsell import munsell_specification_to_xyY
 
 from munsell_jax.hub import ENGINE, MODELS, load_model, predictor, shipped_models
 from munsell_jax.lab.cli import main
-from munsell_jax.lab.export import export, parity
+from munsell_jax.lab.export import export, parity, sample_inputs
 from munsell_jax.lab.train import load_run, train_and_evaluate
 from munsell_jax.notation import to_colour_specification
 from munsell_jax.renotation import maximum_chroma, munsell_to_xyY, renotation_valid
@@ -262,17 +262,8 @@ def colours_to_name():
     from colour.notation.datasets.munsell import MUNSELL_COLOURS_REAL
 
     real = np.array([xyY for _, xyY in MUNSELL_COLOURS_REAL]) / [1, 1, 100]
-    rng = np.random.default_rng(7)
     n = 12_000
-    spec = np.stack(
-        [
-            rng.uniform(0, 10, n),
-            rng.uniform(1, 9.9, n),
-            rng.uniform(0, 30, n),
-            rng.integers(1, 11, n),
-        ],
-        axis=-1,
-    )
+    spec = sample_inputs("to_xyY", n, seed=7)[:n].astype(np.float64)  # the random part
     xyY = np.asarray(munsell_to_xyY(spec))
     xyY = xyY[np.isfinite(xyY).all(-1)][:4_000]
     corners = np.array(
