@@ -48,9 +48,14 @@ def test_report_from_metrics(tmp_path):
             folder = tmp_path / direction / name
             folder.mkdir(parents=True)
             extra = {"ms_per_sample_batch_2734": 10.0} if name == "colour-science" else {}
-            (folder / "metrics.json").write_text(
-                json.dumps(_metrics(name, direction, mean, **extra))
-            )
+            metrics = _metrics(name, direction, mean, **extra)
+            if name == "model_a":  # REAL seen in training; generalisation held out
+                metrics["real"]["held_out"] = False
+                metrics["generalisation"] = {**metrics["real"], "held_out": True}
+                metrics["generalisation"]["delta_e_mean"] = 0.7
+            elif name == "model_b":
+                metrics["real"]["held_out"] = metrics["generalisation"]["held_out"] = True
+            (folder / "metrics.json").write_text(json.dumps(metrics))
         rng = np.random.default_rng(0)
         prediction = real.specification if direction == "from_xyY" else real.xyY
         np.savez(
@@ -62,8 +67,14 @@ def test_report_from_metrics(tmp_path):
     assert main(["report", "--results", str(tmp_path)]) == 0
     text = (tmp_path / "README.md").read_text()
     assert text.count("| `colour-science`") == 2
-    # models sorted by mean Delta-E, after the reference rows
-    assert text.index("`model_a`") < text.index("`model_b`")
+    # models sorted by held-out mean Delta-E, after the reference rows; a REAL
+    # figure that is not held out is starred, one not recorded gets a "?"
+    assert text.index("`model_b`") < text.index("`model_a`")
+    row_a = next(line for line in text.splitlines() if "`model_a`" in line)
+    assert "| 0.200* |" in row_a and "0.700 / " in row_a and "0.700*" not in row_a
+    row_b = next(line for line in text.splitlines() if "`model_b`" in line)
+    assert "| 0.500 |" in row_b
+    assert "| 1.0e-06? |" in text  # colour-science's rows carry no flag here
     assert "1,000x" in text  # 10 ms (colour) / 0.01 ms
     page = (tmp_path / "report.html").read_text()
     assert page.count("<img") >= 5 and "boundary analysis" in page

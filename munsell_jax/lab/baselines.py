@@ -117,7 +117,7 @@ def evaluate_baselines(out: str | Path = "results", *, timing: bool = True) -> l
     and ``evaluation.npz``."""
     import time
 
-    from munsell_jax.lab.evaluate import evaluate, write_results
+    from munsell_jax.lab.evaluate import evaluate, mark_held_out, write_results
     from munsell_jax.lab.provenance import git_commit
 
     seen = real_seen()
@@ -140,6 +140,7 @@ def evaluate_baselines(out: str | Path = "results", *, timing: bool = True) -> l
                 "git_commit": git_commit(),
                 **metrics,
             }
+            mark_held_out(metrics, False)  # fitted on ALL colours, most REAL ones among them
             write_results(Path(out) / direction / kind, metrics, rows)
             print(
                 f"{direction} {kind}: REAL mean Delta-E {metrics['real']['delta_e_mean']:.3f}, "
@@ -154,7 +155,7 @@ def _evaluate_exact(out, direction: str, *, timing: bool) -> dict:
     import jax
 
     from munsell_jax.inverse import xyY_to_munsell
-    from munsell_jax.lab.evaluate import evaluate, write_results
+    from munsell_jax.lab.evaluate import evaluate, mark_held_out, write_results
     from munsell_jax.lab.provenance import git_commit
     from munsell_jax.renotation import munsell_to_xyY
 
@@ -175,6 +176,7 @@ def _evaluate_exact(out, direction: str, *, timing: bool) -> dict:
         "git_commit": git_commit(),
         **metrics,
     }
+    mark_held_out(metrics, None)  # the renotation data themselves
     write_results(Path(out) / direction / "exact", metrics, rows)
     print(f"{direction} exact: REAL mean Delta-E {metrics['real']['delta_e_mean']:.2e}")
     return metrics

@@ -53,15 +53,18 @@ from munsell_jax.inverse import xyY_to_munsell
 from munsell_jax.renotation import maximum_chroma, munsell_to_xyY, renotation_valid
 
 __all__ = [
+    "CENTRES",
     "LARGE",
     "SAMPLERS",
     "Dataset",
     "all_colours",
     "nominal_specifications",
     "as_device_arrays",
+    "centres_on_real",
     "epoch_batches",
     "generate",
     "load_or_generate",
+    "parts",
     "real_colours",
     "train_validation_split",
 ]
@@ -314,6 +317,37 @@ SAMPLERS: dict[str, Callable[..., Dataset]] = {
 }
 # The three-part set of the published study (about 1.4M samples).
 LARGE = {"grid": 500_000, "boundary": 700_000, "forward": 200_000}
+# The reference colours each sampler centres its draws on ("ALL", which holds
+# every REAL colour, or "REAL"), or None where it spreads its draws over the
+# whole solid regardless of any colour. A model trained on a sampler that
+# centres on the REAL colours has seen their neighbourhoods: its REAL figures are
+# not held out (``tests/test_held_out.py`` measures the draw density each
+# sampler puts about the REAL colours and the held-out ones).
+CENTRES: dict[str, str | None] = {
+    "grid": None,
+    "boundary": None,
+    "forward": None,
+    "perturbation": "ALL",
+    "perturbation_real": "REAL",
+    "perturbation_exact": "ALL",
+    "uniform": None,
+}
+
+
+def parts(name: str) -> list[str]:
+    """The samplers data set ``name`` (a sampler, ``"large"`` or ``"a+b"``) draws on."""
+    names = list(LARGE) if name == "large" else name.split("+")
+    unknown = [part for part in names if part not in SAMPLERS]
+    if unknown:
+        raise ValueError(
+            f"unknown sampler {unknown[0]!r} in {name!r}; choose from {sorted(SAMPLERS)}"
+        )
+    return names
+
+
+def centres_on_real(name: str) -> bool:
+    """Whether data set ``name`` draws about the REAL colours (see ``CENTRES``)."""
+    return any(CENTRES[part] in ("ALL", "REAL") for part in parts(name))
 
 
 def generate(name: str, key: jax.Array, size: int | None = None, *, progress=False) -> Dataset:

@@ -18,6 +18,14 @@ baseline and colour-science, so their numbers sit in one table.
 Two sets: ``real`` (the 2,734 REAL renotation colours) and ``generalisation``
 (2,734 random valid specifications over the renotation solid, seed fixed,
 none of them REAL colours).
+
+Held out: the generalisation set is held out from every model (the ``forward``
+sampler at ``GENERALISATION_SEED``, which no training config uses; no sampler
+centres on its colours: ``tests/test_held_out.py``). The REAL set is held out
+only from a model none of whose training data, its own or that of a run it was
+fine-tuned from, centres on the renotation colours (``real_held_out``). Each
+set's metrics say which (``held_out``: true, false, or null for the exact
+engine, which is the renotation data).
 """
 
 from __future__ import annotations
@@ -46,7 +54,9 @@ __all__ = [
     "evaluate",
     "evaluate_run",
     "evaluation_sets",
+    "mark_held_out",
     "protocol",
+    "real_held_out",
     "write_results",
 ]
 
@@ -199,6 +209,51 @@ def evaluate(
     return metrics, rows
 
 
+def real_held_out(config, *, results: str | Path = "results") -> bool:
+    """Whether the REAL colours are held out from a model's training.
+
+    They are when neither the model's data nor that of any run it was fine-tuned
+    from (``init_from``, followed through the ``config.json`` of the run itself,
+    its record under ``results`` or the shipped model) centres on them
+    (``data.centres_on_real``). A chain with a run whose config is not recorded
+    counts as not held out.
+    """
+    from munsell_jax.hub import model_folder
+    from munsell_jax.lab.data import centres_on_real
+
+    seen: set[str] = set()
+    while True:
+        if centres_on_real(config["data"]["name"]):
+            return False
+        start = config.get("init_from") or ""
+        if not start:
+            return True
+        if start in seen:  # a loop in the records: nothing can be proved
+            return False
+        seen.add(start)
+        folder = Path(start)
+        candidates = [folder, Path(results) / folder.parent.name / folder.name]
+        candidates.append(Path(results) / "zoo" / folder.parent.name / folder.name)
+        try:
+            candidates.append(model_folder(f"{folder.parent.name}/{folder.name}"))
+        except (ValueError, FileNotFoundError):
+            pass
+        found = next((c / "config.json" for c in candidates if (c / "config.json").exists()), None)
+        if found is None:
+            return False
+        config = json.loads(found.read_text())
+
+
+def mark_held_out(metrics: dict, real: bool | None) -> dict:
+    """Set ``held_out`` in ``metrics["real"]`` (``real``: see ``real_held_out``;
+    None for the exact engine) and ``metrics["generalisation"]`` (always held
+    out, but for the exact engine: None). Returns ``metrics``."""
+    for name, held_out in (("real", real), ("generalisation", None if real is None else True)):
+        if isinstance(metrics.get(name), dict):
+            metrics[name]["held_out"] = held_out
+    return metrics
+
+
 def write_results(folder: str | Path, metrics: dict, rows: dict) -> None:
     """``folder/metrics.json`` and ``folder/evaluation.npz`` (``rows[set][name]``
     saved as ``<set>_<name>``, float32): what ``munsell-jax report`` reads."""
@@ -265,5 +320,6 @@ def evaluate_run(
         "git_commit": git_commit(),
         **metrics,
     }
+    mark_held_out(metrics, real_held_out(config.to_dict()))
     write_results(out, metrics, rows)
     return metrics
