@@ -36,15 +36,18 @@ lint: $(DEV_STAMP)
 	$(BIN)/python -m ruff check munsell_jax tests benchmarks scripts configs
 	$(BIN)/python -m ruff format --check munsell_jax tests benchmarks scripts configs
 
+# Each writes its table to results/benchmarks/ (delta_e.md, engine.md, train.md,
+# delta_e_training.md), the figures the docs quote.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_delta_e.py
 	$(BIN)/python benchmarks/bench_renotation.py
 	$(BIN)/python benchmarks/bench_train.py
+	$(BIN)/python benchmarks/bench_delta_e_training.py
 
+# rm -rf build/data-bench, then `munsell-jax data large --out build/data-bench --quiet`
+# twice (generate, then reload), timed into results/benchmarks/data.md.
 data-bench: $(STAMP)
-	rm -rf build/data-bench
-	$(BIN)/munsell-jax data large --out build/data-bench --quiet
-	$(BIN)/munsell-jax data large --out build/data-bench --quiet
+	$(BIN)/python benchmarks/bench_data.py --dir build/data-bench
 
 # Resolve the newest versions pyproject.toml allows in a fresh environment and
 # record them; then run `make test` (it reinstalls from the new lock) and commit.

@@ -1,23 +1,26 @@
 """Benchmark: jitted CIEDE2000 (munsell_jax) against colour-science's vectorised numpy.
 
     python benchmarks/bench_delta_e.py [--n 1000000] [--repeats 5] [--colour-n N]
+        [--out results/benchmarks/delta_e.md]
 
 Both run on the same random Lab pairs (L in [0, 100], a and b in [-128, 128],
-seed 0). JAX is timed after a warm-up call (compilation), with
-``block_until_ready``, best of ``--repeats``; colour-science likewise on the
-first ``--colour-n`` pairs (all of them by default). Per-pair times and the
-ratio colour / munsell_jax are printed; ratios are what compare across machines.
+seed 0), in one call over every pair. Both sides get the same treatment: one
+warm-up call on the same pairs (for JAX it compiles), then the best of
+``--repeats`` timed calls (JAX with ``block_until_ready``); colour-science on
+the first ``--colour-n`` pairs (all of them by default). Per-pair times and
+the ratio colour / munsell_jax go to stdout and, in markdown, to ``--out``
+(``-``: stdout only); ratios are what compare across machines.
 """
 
 from __future__ import annotations
 
 import argparse
-import platform
 import time
 
 import colour
 import jax
 import numpy as np
+from _output import RESULTS, SHARED_MACHINE, write_markdown
 
 from munsell_jax.colorimetry import delta_E_CIE2000
 
@@ -45,6 +48,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--colour-n", type=int, default=None, help="pairs given to colour-science (default: --n)"
     )
+    parser.add_argument(
+        "--out",
+        default=str(RESULTS / "delta_e.md"),
+        help="markdown file for the table ('-': stdout only)",
+    )
     args = parser.parse_args(argv)
     jax.config.update("jax_enable_x64", True)  # float64 too, as colour-science computes
     n = args.n
@@ -65,33 +73,48 @@ def main(argv: list[str] | None = None) -> None:
         rows.append(("munsell_jax (jit)", np.dtype(dtype).name, n, seconds))
 
     subset_1, subset_2 = Lab_1[:n_colour], Lab_2[:n_colour]
-    reference = colour.delta_E(subset_1, subset_2, method="CIE 2000")
+    reference = colour.delta_E(subset_1, subset_2, method="CIE 2000")  # warm-up
     colour_seconds = best_time(
         lambda: colour.delta_E(subset_1, subset_2, method="CIE 2000"), args.repeats
     )
-    rows.append(("colour-science", "float64", n_colour, colour_seconds))
+    rows.append(("colour-science (numpy)", "float64", n_colour, colour_seconds))
 
     colour_per_pair = colour_seconds / n_colour
-    device = jax.devices()[0]
-    print(
-        f"CIEDE2000 on {n:,} random Lab pairs; jax {jax.__version__} on "
-        f"{device.platform} ({device.device_kind}), colour-science {colour.__version__}, "
-        f"{platform.processor() or platform.machine()}"
-    )
-    header = ("implementation", "dtype", "pairs", "best (ms)", "per pair (ns)", "colour / this")
-    print(
-        f"{header[0]:<18} {header[1]:<8} {header[2]:>10} {header[3]:>10} "
-        f"{header[4]:>14} {header[5]:>14}"
-    )
+    lines = [
+        "| implementation | dtype | pairs | best call (ms) | per pair (ns) | colour / this |",
+        "|---|---|---|---|---|---|",
+    ]
     for name, dtype, pairs, seconds in rows:
         per_pair = seconds / pairs
-        print(
-            f"{name:<18} {dtype:<8} {pairs:>10,} {seconds * 1e3:>10.2f} "
-            f"{per_pair * 1e9:>14.2f} {colour_per_pair / per_pair:>14.1f}"
+        lines.append(
+            f"| {name} | {dtype} | {pairs:,} | {seconds * 1e3:.2f} | {per_pair * 1e9:.1f} "
+            f"| {colour_per_pair / per_pair:.1f}x |"
         )
+    lines.append("")
     for dtype, values in results.items():
         error = np.max(np.abs(values[:n_colour] - reference))
-        print(f"max |munsell_jax {np.dtype(dtype).name} - colour| = {error:.2e}")
+        lines.append(
+            f"- largest difference, munsell_jax {np.dtype(dtype).name} against colour-science: "
+            f"{error:.2e}"
+        )
+    notes = [
+        f"CIEDE2000 on {n:,} random Lab pairs (L in [0, 100], a and b in [-128, 128], seed 0), "
+        f"one call over all of them ({n_colour:,} for colour-science); munsell_jax jitted on "
+        f"the default JAX device ({jax.devices()[0].platform}), colour-science "
+        '`colour.delta_E(method="CIE 2000")` (vectorised numpy, float64). Both sides: one '
+        f"warm-up call on the same pairs (munsell_jax's compiles), then the best of "
+        f"{args.repeats} timed calls.",
+        SHARED_MACHINE,
+    ]
+    command = f"python benchmarks/bench_delta_e.py --n {n} --repeats {args.repeats}"
+    if n_colour != n:
+        command += f" --colour-n {n_colour}"
+    text = write_markdown(
+        args.out, "CIEDE2000: munsell_jax against colour-science", command, lines, notes=notes
+    )
+    print(text)
+    if args.out != "-":
+        print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":

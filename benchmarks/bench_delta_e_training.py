@@ -2,9 +2,13 @@
 the CIEDE2000 round trip through the exact engine, learning rate 3e-4, float32.
 
     .venv/bin/python benchmarks/bench_delta_e_training.py [--steps 10000] [--forward exact]
+        [--out results/benchmarks/delta_e_training.md]
 
-Prints the loss every few hundred epochs, the wall time, and whether any step's
-loss was NaN (the run raises FloatingPointError if one was). The published
+Writes the steps (whole epochs: 10,000 rounds up to 10,010), the wall time
+(data, compilation and evaluation included), whether every epoch's training
+and validation loss was finite (the run raises FloatingPointError on a NaN),
+and the first and last losses to stdout and, in markdown, to ``--out`` (``-``:
+stdout only; the default file only for the default settings). The published
 approximator-based training needed a learning rate of 1e-4 to avoid NaN.
 """
 
@@ -19,14 +23,25 @@ import time
 from pathlib import Path
 
 import jax
+from _output import RESULTS, SHARED_MACHINE, write_markdown
+
+DEFAULTS = {"steps": 10_000, "forward": "exact", "learning_rate": 3e-4}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=10_000)
-    parser.add_argument("--forward", default="exact", choices=("exact", "approximator"))
-    parser.add_argument("--learning-rate", type=float, default=3e-4)
+    parser.add_argument("--steps", type=int, default=DEFAULTS["steps"])
+    parser.add_argument("--forward", default=DEFAULTS["forward"], choices=("exact", "approximator"))
+    parser.add_argument("--learning-rate", type=float, default=DEFAULTS["learning_rate"])
+    parser.add_argument(
+        "--out",
+        default=None,
+        help="markdown file ('-': stdout only; default results/benchmarks/delta_e_training.md "
+        "with the default settings, stdout only otherwise)",
+    )
     args = parser.parse_args()
+    default = all(getattr(args, key) == value for key, value in DEFAULTS.items())
+    out = args.out or (str(RESULTS / "delta_e_training.md") if default else "-")
     jax.config.update("jax_enable_x64", True)
     from munsell_jax.lab.train import train_and_evaluate
 
@@ -49,12 +64,39 @@ def main() -> None:
     lines = [json.loads(line) for line in (workdir / "metrics.jsonl").read_text().splitlines()]
     finite = all(math.isfinite(m["train_loss"]) and math.isfinite(m["val_loss"]) for m in lines)
     steps = len(lines) * steps_per_epoch
-    print(
-        f"\n{steps:,} steps ({len(lines)} epochs) at learning rate {args.learning_rate}, "
-        f"forward {args.forward}: every loss finite: {finite}; first epoch "
-        f"{lines[0]['train_loss']:.4f}, last {lines[-1]['train_loss']:.4f} "
-        f"(val {lines[-1]['val_loss']:.4f}); {seconds:.0f} s"
+    table = [
+        "| steps | epochs | seconds | every loss finite | first epoch's train loss "
+        "| last epoch's train loss | last epoch's validation loss |",
+        "|---|---|---|---|---|---|---|",
+        f"| {steps:,} | {len(lines)} | {seconds:.0f} | {'yes' if finite else 'no'} "
+        f"| {lines[0]['train_loss']:.4f} | {lines[-1]['train_loss']:.4f} "
+        f"| {lines[-1]['val_loss']:.4f} |",
+    ]
+    notes = [
+        f"The smoke config (`configs/smoke.py`: an MLP 32-32, xyY -> Munsell, "
+        f"{config.data.size:,} forward samples, {rows:,} of them trained on, batch "
+        f"{config.opt.batch_size}, {steps_per_epoch} steps per epoch) with the CIEDE2000 round "
+        f"trip through the {args.forward} forward as its loss (`delta_e_weight` 1.0), learning "
+        f"rate {args.learning_rate:g}, float32, early stopping off, for {args.steps:,} steps "
+        f"rounded up to whole epochs. Seconds: the whole `train_and_evaluate` call, one run "
+        f"(data, compilation and evaluation included; {jax.devices()[0].device_kind}).",
+        SHARED_MACHINE,
+    ]
+    command = "python benchmarks/bench_delta_e_training.py"
+    if not default:
+        command += (
+            f" --steps {args.steps} --forward {args.forward} --learning-rate {args.learning_rate:g}"
+        )
+    text = write_markdown(
+        out,
+        "Delta-E round-trip training: stability and time",
+        command,
+        table,
+        notes=notes,
     )
+    print(f"\n{text}")
+    if out != "-":
+        print(f"wrote {out}")
 
 
 if __name__ == "__main__":
