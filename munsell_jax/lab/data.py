@@ -22,6 +22,9 @@ Samplers (``SAMPLERS``):
   at value 9 the data's xyY lie at value 9.09 and on average 1.0 chroma
   (up to 5.5) beyond the name, where name-centred jitter rarely goes
   (``scripts/names_vs_exact.py``);
+- ``perturbation_exact_split``: as ``perturbation_exact`` without the
+  centres of a fixed half of the REAL colours (``real_split``), for measuring
+  what seeing a colour's neighbourhood does to its figure;
 - ``uniform``: uniform hue, value and chroma, invalid ones dropped (a
   published negative result, kept to reproduce it).
 
@@ -66,6 +69,7 @@ __all__ = [
     "load_or_generate",
     "parts",
     "real_colours",
+    "real_split",
     "train_validation_split",
 ]
 
@@ -259,11 +263,41 @@ def perturbation_exact(key: jax.Array, size: int = 100_000, *, progress: bool = 
     return _jittered("ALL", key, size, progress=progress, exact=True)
 
 
+def perturbation_exact_split(
+    key: jax.Array, size: int = 100_000, *, progress: bool = False
+) -> Dataset:
+    """As ``perturbation_exact``, without the centres of the REAL colours in
+    ``real_split()``'s held-out half: an experiment's training data that leave
+    half of REAL out (``configs/from_xyY/experiments/real_split.py``)."""
+    return _jittered("ALL", key, size, progress=progress, exact=True, split=True)
+
+
+REAL_SPLIT_SEED = 20_261_129
+
+
+def real_split() -> np.ndarray:
+    """``[2734]`` bool: the held-out half of the REAL colours (a fixed random
+    half, ``REAL_SPLIT_SEED``), in ``real_colours()``'s order."""
+    from colour.notation.datasets.munsell import MUNSELL_COLOURS_REAL
+
+    n = len(MUNSELL_COLOURS_REAL)
+    held_out = np.zeros(n, bool)
+    held_out[np.random.default_rng(REAL_SPLIT_SEED).permutation(n)[: n // 2]] = True
+    return held_out
+
+
 def _jittered(
-    which: str, key: jax.Array, size: int, *, progress: bool, exact: bool = False
+    which: str,
+    key: jax.Array,
+    size: int,
+    *,
+    progress: bool,
+    exact: bool = False,
+    split: bool = False,
 ) -> Dataset:
     """Jitter the ``which`` ("ALL" or "REAL") colours about their names, or
-    with ``exact`` about the exact inverse of their xyY."""
+    with ``exact`` about the exact inverse of their xyY (with ``split``,
+    leaving out the held-out half of REAL: ``real_split``)."""
     _require_x64()
     from colour.notation.datasets.munsell import MUNSELL_COLOURS_ALL, MUNSELL_COLOURS_REAL
 
@@ -275,7 +309,11 @@ def _jittered(
         # (the renotation extrapolates 86 ALL colours beyond it): the centres the
         # shipped models were trained about, kept when ``ok`` came to count those.
         inside_locus = (x > 0) & (y > 0) & (x + y < 1)
-        base = spec[reference.ok & inside_locus & (spec[:, 2] > 0) & (spec[:, 1] >= 1)]
+        keep = reference.ok & inside_locus & (spec[:, 2] > 0) & (spec[:, 1] >= 1)
+        if split:
+            held_out = set(real_colours().names[real_split()])
+            keep &= np.array([name not in held_out for name in reference.names])
+        base = spec[keep]
     else:
         colours = MUNSELL_COLOURS_REAL if which == "REAL" else MUNSELL_COLOURS_ALL
         base = np.array([spec for spec in nominal_specifications(colours) if 1 <= spec[1] <= 9])
@@ -287,6 +325,7 @@ def _jittered(
     spec = _spec(astm, value, chroma)
     spec = spec[spec[:, 2] > 0]
     desc = ("perturbation" if which == "ALL" else "perturbation_real") + "_exact" * exact
+    desc += "_split" * split
     return _take(_from_specs(spec, progress=progress, desc=desc), size)
 
 
@@ -313,6 +352,7 @@ SAMPLERS: dict[str, Callable[..., Dataset]] = {
     "perturbation": perturbation,
     "perturbation_real": perturbation_real,
     "perturbation_exact": perturbation_exact,
+    "perturbation_exact_split": perturbation_exact_split,
     "uniform": uniform,
 }
 # The three-part set of the published study (about 1.4M samples).
@@ -330,6 +370,7 @@ CENTRES: dict[str, str | None] = {
     "perturbation": "ALL",
     "perturbation_real": "REAL",
     "perturbation_exact": "ALL",
+    "perturbation_exact_split": "ALL",  # all but half of REAL: REAL as a whole is seen
     "uniform": None,
 }
 
