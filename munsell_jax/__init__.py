@@ -47,6 +47,7 @@ from munsell_jax.colorimetry import (
     xyY_to_Lab,
     xyY_to_XYZ,
 )
+from munsell_jax.compilation import enable_compilation_cache
 from munsell_jax.hub import approximator, load_converter, load_model, shipped_models
 from munsell_jax.inverse import InverseResult, xyY_to_munsell
 from munsell_jax.losses import (
@@ -88,6 +89,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DeltaELoss",
+    "enable_compilation_cache",
     "HSV_to_RGB",
     "HUE_FAMILIES",
     "ILLUMINANT_C_xy",

@@ -36,6 +36,7 @@ its code to 0 and raises.
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 from typing import NamedTuple
 
 import jax
@@ -48,6 +49,7 @@ from munsell_jax.colorimetry import ILLUMINANT_C_xy
 __all__ = [
     "ASTM_D1535",
     "RenotationTables",
+    "build_renotation_tables",
     "luminance_to_value",
     "maximum_chroma",
     "munsell_to_xyY",
@@ -110,13 +112,26 @@ def _hue_angle_np(hue: np.ndarray, code: np.ndarray) -> np.ndarray:
     return np.interp(single_hue, _SINGLE_HUE_KNOTS, _HUE_ANGLE_KNOTS)
 
 
+# The tables as package data: ``build_renotation_tables`` takes about 4 s of
+# colour-science calls, loading them 10 ms (``scripts/make_renotation_tables.py``
+# writes them; ``tests/test_renotation.py`` checks they equal a fresh build).
+TABLES_FILE = Path(__file__).parent / "data" / "renotation_tables.npz"
+
+
 @functools.cache
 def renotation_tables() -> RenotationTables:
-    """Build (once) the renotation tables from colour-science's data.
+    """The renotation tables (numpy float64), loaded once per process from the
+    package's ``data/renotation_tables.npz``, or built from colour-science's
+    data where that file is missing (``build_renotation_tables``)."""
+    if TABLES_FILE.exists():
+        with np.load(TABLES_FILE) as arrays:
+            return RenotationTables(*(arrays[name] for name in RenotationTables._fields))
+    return build_renotation_tables()
 
-    Returns:
-      The ``RenotationTables`` (numpy float64), cached for the process.
-    """
+
+def build_renotation_tables() -> RenotationTables:
+    """Build the renotation tables from colour-science's data (``MUNSELL_COLOURS_ALL``
+    and Centore's interpolation-method table): about 4 s."""
     from colour.notation.datasets.munsell import MUNSELL_COLOURS_ALL
     from colour.notation.munsell import (
         MUNSELL_COLOUR_FORMAT,

@@ -346,3 +346,14 @@ def test_projection_keeps_nan_and_has_gradients():
     np.testing.assert_array_equal(projected[0], [5.0, 1.0, 2.0, 5.0])  # value 1, chroma kept
     gradient = jax.grad(lambda s: jnp.sum(project_to_renotation(s)[:2]))(spec)
     assert np.isfinite(np.asarray(gradient[:2])).all()
+
+
+def test_packaged_tables_equal_a_fresh_build():
+    """The tables the package loads are colour-science's data, as built today."""
+    from munsell_jax.renotation import TABLES_FILE, build_renotation_tables, renotation_tables
+
+    assert TABLES_FILE.exists()
+    loaded, built = renotation_tables(), build_renotation_tables()
+    for name in loaded._fields:
+        np.testing.assert_array_equal(getattr(loaded, name), getattr(built, name), err_msg=name)
+        assert getattr(loaded, name).dtype == getattr(built, name).dtype, name

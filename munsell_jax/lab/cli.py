@@ -34,9 +34,9 @@ def _enable_x64() -> None:
     # Exact conversion is a float64 job; models are float32 and cast their inputs.
     jax.config.update("jax_enable_x64", True)
     # The inverse takes seconds to compile; keep compiled programs between calls.
-    cache = Path(os.environ.get("MUNSELL_JAX_CACHE", Path.home() / ".cache" / "munsell_jax"))
-    jax.config.update("jax_compilation_cache_dir", str(cache / "xla"))
-    jax.config.update("jax_persistent_cache_min_compile_time_secs", 1.0)
+    from munsell_jax.compilation import enable_compilation_cache
+
+    enable_compilation_cache()
 
 
 def _fail(command: str, message: str) -> NoReturn:
