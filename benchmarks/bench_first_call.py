@@ -29,7 +29,7 @@ import munsell_jax as mj
 from colour.notation.datasets.munsell import MUNSELL_COLOURS_REAL
 imported = time.perf_counter()
 if sys.argv[1]:
-    mj.enable_compilation_cache(sys.argv[1])
+    mj.enable_compilation_cache(path=sys.argv[1])
 xyY = np.array([c for _, c in MUNSELL_COLOURS_REAL]) / [1, 1, 100]
 t = time.perf_counter()
 jax.block_until_ready(mj.xyY_to_munsell(xyY).specification)

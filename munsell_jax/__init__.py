@@ -89,7 +89,6 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DeltaELoss",
-    "enable_compilation_cache",
     "HSV_to_RGB",
     "HUE_FAMILIES",
     "ILLUMINANT_C_xy",
@@ -116,6 +115,7 @@ __all__ = [
     "delta_E_CIE2000",
     "delta_e",
     "delta_e_loss",
+    "enable_compilation_cache",
     "family_code",
     "family_name",
     "format_munsell",

@@ -21,7 +21,7 @@ def default_cache_folder() -> Path:
 
 
 def enable_compilation_cache(
-    path: str | os.PathLike | None = None, *, min_compile_seconds: float = 1.0
+    *, path: str | os.PathLike | None = None, min_compile_seconds: float = 1.0
 ) -> Path:
     """Point JAX's persistent compilation cache at ``path`` (default:
     ``default_cache_folder()``) for this process and return the folder.

@@ -7,7 +7,7 @@ import sys
 CHILD = """
 import sys, jax, jax.numpy as jnp
 import munsell_jax as mj
-folder = mj.enable_compilation_cache(sys.argv[1], min_compile_seconds=0)
+folder = mj.enable_compilation_cache(path=sys.argv[1], min_compile_seconds=0)
 assert jax.config.jax_compilation_cache_dir == str(folder)
 print(float(jax.jit(lambda x: jnp.sin(x) @ x.T)(jnp.ones((8, 8))).sum()))
 """
