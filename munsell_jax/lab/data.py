@@ -311,7 +311,7 @@ def _jittered(
         inside_locus = (x > 0) & (y > 0) & (x + y < 1)
         keep = reference.ok & inside_locus & (spec[:, 2] > 0) & (spec[:, 1] >= 1)
         if split:
-            held_out = set(real_colours().names[real_split()])
+            held_out = set(_names(MUNSELL_COLOURS_REAL)[real_split()])
             keep &= np.array([name not in held_out for name in reference.names])
         base = spec[keep]
     else:
@@ -434,11 +434,16 @@ class ReferenceSet(NamedTuple):
     ok: np.ndarray
 
 
-def _reference(colours) -> ReferenceSet:
-    _require_x64()
+def _names(colours) -> np.ndarray:
+    """The Munsell names of one of colour's renotation tables (``"2.5GY 8/4"``)."""
     from colour.notation.munsell import MUNSELL_COLOUR_FORMAT
 
-    names = np.array([MUNSELL_COLOUR_FORMAT.format(*name) for name, _ in colours])
+    return np.array([MUNSELL_COLOUR_FORMAT.format(*name) for name, _ in colours])
+
+
+def _reference(colours) -> ReferenceSet:
+    _require_x64()
+    names = _names(colours)
     xyY = np.array([xyY for _, xyY in colours], dtype=np.float64) / [1, 1, 100]
     result = xyY_to_munsell(xyY)
     return ReferenceSet(names, xyY, np.asarray(result.specification), np.asarray(result.ok))
