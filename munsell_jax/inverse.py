@@ -51,9 +51,11 @@ import numpy as np
 from munsell_jax.arrays import as_float, check_last_axis
 from munsell_jax.colorimetry import ILLUMINANT_C_xy
 from munsell_jax.renotation import (
+    _dark_bounds,
+    _plane_index,
+    _planes,
     luminance_to_value,
     munsell_to_xyY_unmasked,
-    renotation_tables,
 )
 
 __all__ = ["HYBRID_MODEL", "InverseResult", "xyY_to_munsell"]
@@ -70,6 +72,7 @@ _LOCAL_MIN_CHROMA = 2.0  # below it (the cell about grey) every step is a Cartes
 _LOCAL_POLISH = 3  # Newton iterations on the local model (arithmetic, no forward passes)
 _STEP_FRACTIONS = (1.0, 0.5, 0.25, 0.1)  # of a Newton step, tried in turn to stay in the data
 _RADIANS_PER_ASTM = 2 * 3.141592653589793 / 100  # ASTM hue runs 0-100 around the circle
+_DARK_LOWEST = 0.2  # the lowest value with renotation data (``dark=True``)
 
 
 class InverseResult(NamedTuple):
@@ -86,8 +89,9 @@ class InverseResult(NamedTuple):
         (``renotation_valid``, the one definition of validity) and its exact
         forward reproduces the input: ``residual`` at most 1e-4 and Y within
         1e-5. False for NaN/inf, for colours beyond the renotation data, and
-        for chromatic colours darker than value 1 (Y < 0.0118), which the
-        data do not cover.
+        for chromatic colours darker than value 1 (Y < 0.0118), which
+        colour's data do not cover (with ``dark=True``, darker than value
+        0.2, Y < 0.0023; validity then is the dark forward's).
     """
 
     specification: jax.Array
@@ -117,15 +121,15 @@ def _normalised(spec: jax.Array) -> jax.Array:
     )
 
 
-def _chroma_bound(astm: jax.Array, value: jax.Array) -> jax.Array:
+def _chroma_bound(astm: jax.Array, value: jax.Array, dark: bool = False) -> jax.Array:
     """Largest chroma the forward accepts at this hue and value.
 
-    The minimum of the data's largest chroma over the hue steps and integer
-    values the forward reads: the snapped hue step, or both bounding steps;
-    the snapped value, or both bounding values (above value 9 only 9: the
-    white point lies beyond).
+    The minimum of the data's largest chroma over the hue steps and planes
+    the forward reads: the snapped hue step, or both bounding steps; the
+    snapped value, or both bounding values (above value 9 only 9: the white
+    point lies beyond); with ``dark``, below value 1 the dark planes.
     """
-    tables = renotation_tables()
+    tables = _planes(dark)
     table = jnp.asarray(tables.max_chroma, astm.dtype)
     a = jnp.mod(astm, 100.0)
     nearest_step = jnp.round(a / 2.5)
@@ -139,15 +143,24 @@ def _chroma_bound(astm: jax.Array, value: jax.Array) -> jax.Array:
     snapped = jnp.abs(value - nearest) <= 1e-3
     v_minus = jnp.where(snapped, nearest, jnp.floor(value))
     v_plus = jnp.where(snapped | (v_minus >= 9), v_minus, v_minus + 1)
-    vm = jnp.clip(v_minus.astype(jnp.int32) - 1, 0, 8)
-    vp = jnp.clip(v_plus.astype(jnp.int32) - 1, 0, 8)
-    return jnp.minimum(
+    if dark:
+        below = (value < 1) & ~(snapped & (nearest == 1))
+        lower, upper, on_plane = _dark_bounds(value)
+        v_minus = jnp.where(below, lower, v_minus)
+        v_plus = jnp.where(below, jnp.where(on_plane, lower, upper), v_plus)
+    last = table.shape[1] - 1
+    vm = jnp.clip(_plane_index(v_minus, tables.offset), 0, last)
+    vp = jnp.clip(_plane_index(v_plus, tables.offset), 0, last)
+    bound = jnp.minimum(
         jnp.minimum(table[step_cw, vm], table[step_ccw, vm]),
         jnp.minimum(table[step_cw, vp], table[step_ccw, vp]),
     )
+    # A hue step with no data on a plane (one, at value 0.2) leaves the cells
+    # beside it no chroma at all; the solve stays chromatic and moves on.
+    return jnp.maximum(bound, _MIN_CHROMA)
 
 
-def _edge_candidates(xy_of, xy, astm, value, chroma, iterations: int = 4):
+def _edge_candidates(xy_of, xy, astm, value, chroma, dark: bool, iterations: int = 4):
     """Best chroma at the hue steps around ``astm``: where the data end, the
     nearest specification often sits on a step, whose own data reach further
     than those of the cells beside it."""
@@ -155,7 +168,7 @@ def _edge_candidates(xy_of, xy, astm, value, chroma, iterations: int = 4):
     steps = base[..., None] + 2.5 * jnp.arange(-1.0, 3.0, dtype=astm.dtype)  # [..., 4]
     value = jnp.broadcast_to(value[..., None], steps.shape)
     target = xy[..., None, :]
-    bound = _chroma_bound(steps, value)
+    bound = _chroma_bound(steps, value, dark)
     chroma = jnp.minimum(chroma[..., None], bound)
 
     def step(_, chroma):
@@ -172,29 +185,39 @@ def _edge_candidates(xy_of, xy, astm, value, chroma, iterations: int = 4):
 
 
 @functools.cache
-def _start_table() -> tuple[np.ndarray, np.ndarray]:
+def _start_table(dark: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Angle (radians, about the white point) and radius of the data point per
-    integer value, even chroma and hue step: ``[9, 25, 40]`` each.
+    plane (integer value, and with ``dark`` the dark planes first), even
+    chroma and hue step: ``[P, 25, 40]`` each.
 
     Beyond the data at a step, the angle of its highest chroma is kept and the
-    radius extrapolated in proportion to the chroma.
+    radius extrapolated in proportion to the chroma; a step with no data on
+    a plane (one at value 0.2) takes the mean of its neighbours.
     """
-    tables = renotation_tables()
-    d = tables.xy - np.asarray(ILLUMINANT_C_xy)  # [40, 9, 25, 2]
+    tables = _planes(dark)
+    d = tables.xy - np.asarray(ILLUMINANT_C_xy)  # [40, P, 25, 2]
     angle = np.arctan2(d[..., 1], d[..., 0])
     radius = np.hypot(d[..., 0], d[..., 1])
     chroma = 2.0 * np.arange(1, 26)
-    assert tables.valid[:, :, 0].all()  # chroma 2 exists at every step and value
+    empty = []
     for s in range(40):
-        for v in range(9):
+        for v in range(angle.shape[1]):
+            if not tables.valid[s, v].any():
+                empty.append((s, v))
+                continue
             last = np.flatnonzero(tables.valid[s, v]).max()
             angle[s, v, last + 1 :] = angle[s, v, last]
             radius[s, v, last + 1 :] = radius[s, v, last] * chroma[last + 1 :] / chroma[last]
+    for s, v in empty:
+        (a0, a1), (r0, r1) = angle[[s - 1, (s + 1) % 40], v], radius[[s - 1, (s + 1) % 40], v]
+        angle[s, v] = a0 + np.angle(np.exp(1j * (a1 - a0))) / 2
+        radius[s, v] = (r0 + r1) / 2
     return np.moveaxis(angle, 0, -1), np.moveaxis(radius, 0, -1)
 
 
-def _initial_guess(xy: jax.Array, value: jax.Array) -> tuple[jax.Array, jax.Array]:
-    """(ASTM hue, chroma) from the data's ovoids at the nearest integer value.
+def _initial_guess(xy: jax.Array, value: jax.Array, dark: bool) -> tuple[jax.Array, jax.Array]:
+    """(ASTM hue, chroma) from the data's ovoids at the nearest plane (integer
+    value, or with ``dark`` below value 1 the nearest dark plane).
 
     The hue is interpolated in angle about the white point between the two
     hue steps around the target, the chroma scaled by radius; first on the
@@ -203,8 +226,11 @@ def _initial_guess(xy: jax.Array, value: jax.Array) -> tuple[jax.Array, jax.Arra
     search over the whole table reads 1,000 points per row (and cost as much
     as the Newton solve).
     """
-    angles, radii = (jnp.asarray(t, xy.dtype) for t in _start_table())
-    v = jnp.clip(jnp.round(value), 1, 9).astype(jnp.int32) - 1
+    angles, radii = (jnp.asarray(t, xy.dtype) for t in _start_table(dark))
+    plane = jnp.clip(jnp.round(value), 1, 9)
+    if dark:
+        plane = jnp.where(value < 1, jnp.clip(jnp.round(5 * value), 1, 5) / 5, plane)
+    v = _plane_index(plane, _planes(dark).offset)
     d = xy - jnp.asarray(ILLUMINANT_C_xy, xy.dtype)
     target = jnp.arctan2(d[..., 1], d[..., 0])
     distance = jnp.hypot(d[..., 0], d[..., 1])
@@ -226,12 +252,12 @@ def _initial_guess(xy: jax.Array, value: jax.Array) -> tuple[jax.Array, jax.Arra
     astm, chroma = estimate(jnp.zeros_like(v))
     for _ in range(2):
         astm, chroma = estimate(jnp.clip(jnp.round(chroma / 2) - 1, 0, 24).astype(jnp.int32))
-    return astm, jnp.clip(chroma, _MIN_CHROMA, _chroma_bound(astm, value))
+    return astm, jnp.clip(chroma, _MIN_CHROMA, _chroma_bound(astm, value, dark))
 
 
-def _xy_of(astm: jax.Array, value: jax.Array, chroma: jax.Array) -> jax.Array:
+def _xy_of(astm: jax.Array, value: jax.Array, chroma: jax.Array, dark: bool = False) -> jax.Array:
     """xy of the forward at (ASTM hue, value, chroma), invalid rows unmasked."""
-    xyY_model, _ = munsell_to_xyY_unmasked(_spec_from_astm(astm, value, chroma))
+    xyY_model, _ = munsell_to_xyY_unmasked(_spec_from_astm(astm, value, chroma), dark=dark)
     return xyY_model[..., :2]
 
 
@@ -315,7 +341,7 @@ def _local_step(r, d_astm, d_chroma, d_astm_chroma, d_astm_astm, astm, chroma, f
     return astm_new, chroma_new, length, solved
 
 
-def _newton(xy, value, astm, chroma, iterations: int):
+def _newton(xy, value, astm, chroma, iterations: int, dark: bool):
     """Damped, projected Newton from (astm, chroma); returns (astm, chroma, residual).
 
     The last of the ``iterations`` also reads the second derivatives in hue
@@ -325,7 +351,7 @@ def _newton(xy, value, astm, chroma, iterations: int):
     """
 
     def xy_of(astm, chroma):
-        return _xy_of(astm, value, chroma)
+        return _xy_of(astm, value, chroma, dark)
 
     def derivatives(astm, chroma, second_order: bool):
         """The residual and Fa, Fc, and if asked Fac and Faa (else None), in
@@ -360,22 +386,24 @@ def _newton(xy, value, astm, chroma, iterations: int):
             use = solved & (length <= _LOCAL_STEP) & (chroma > _LOCAL_MIN_CHROMA)
             astm_new = jnp.where(use, astm_local, astm_new)
             chroma_new = jnp.where(use, chroma_local, chroma_new)
-        inside = chroma_new <= _chroma_bound(astm_new, jnp.broadcast_to(value, astm_new.shape))
+        inside = chroma_new <= _chroma_bound(
+            astm_new, jnp.broadcast_to(value, astm_new.shape), dark
+        )
         first = jnp.where(jnp.any(inside, axis=0), jnp.argmax(inside, axis=0), 0)[None]
         chroma_new = jnp.take_along_axis(chroma_new, first, axis=0)[0]
         astm_new = jnp.take_along_axis(astm_new, first, axis=0)[0]
         # Gauss-Newton in hue alone, for rows held at the chroma bound.
         norm = jnp.sum(d_astm**2, axis=-1)
         delta_astm_edge = -jnp.sum(d_astm * r, axis=-1) / jnp.where(norm > 1e-30, norm, 1e-30)
-        bound = _chroma_bound(astm, value)
+        bound = _chroma_bound(astm, value, dark)
         at_edge = (chroma >= bound) & (chroma_new > chroma)
         astm_edge = jnp.mod(astm + jnp.clip(delta_astm_edge, -2.5, 2.5), 100.0)
         astm = jnp.where(at_edge, astm_edge, astm_new)
         chroma = jnp.where(at_edge, chroma, chroma_new)
-        chroma = jnp.clip(chroma, _MIN_CHROMA, _chroma_bound(astm, value))
+        chroma = jnp.clip(chroma, _MIN_CHROMA, _chroma_bound(astm, value, dark))
         return astm, chroma
 
-    chroma = jnp.clip(chroma, _MIN_CHROMA, _chroma_bound(astm, value))
+    chroma = jnp.clip(chroma, _MIN_CHROMA, _chroma_bound(astm, value, dark))
     newton_step = lambda _, state: step(*state, second_order=False)  # noqa: E731
     astm, chroma = jax.lax.fori_loop(0, max(iterations - 1, 0), newton_step, (astm, chroma))
     if iterations > 0:
@@ -384,7 +412,7 @@ def _newton(xy, value, astm, chroma, iterations: int):
     return astm, chroma, residual
 
 
-def _retry(xy, value, astm, chroma, residual, iterations: int):
+def _retry(xy, value, astm, chroma, residual, iterations: int, dark: bool):
     """Second chances for rows ``[K]`` the first solve left inexact.
 
     The first solve can end in a local minimum where the data's chroma
@@ -406,16 +434,17 @@ def _retry(xy, value, astm, chroma, residual, iterations: int):
     chroma_start = jnp.broadcast_to(chroma, starts.shape)
     candidates = [(astm, chroma, residual)]
     value_start = jnp.broadcast_to(value, starts.shape)
-    a, c, r = _newton(xy[None], value_start, starts, chroma_start, iterations)
+    a, c, r = _newton(xy[None], value_start, starts, chroma_start, iterations, dark)
     candidates += [(a[i], c[i], r[i]) for i in range(len(starts))]
-    candidates.append(_edge_candidates(_xy_of, xy, astm, value, chroma))
+    xy_of = functools.partial(_xy_of, dark=dark)
+    candidates.append(_edge_candidates(xy_of, xy, astm, value, chroma, dark))
     a, c, r = (jnp.stack(parts) for parts in zip(*candidates, strict=True))
     best = jnp.argmin(r, axis=0)[None]
     pick = lambda t: jnp.take_along_axis(t, best, axis=0)[0]  # noqa: E731
     return pick(a), pick(c), pick(r)
 
 
-def _retry_pass(xy, value, astm, chroma, residual, finite, iterations: int):
+def _retry_pass(xy, value, astm, chroma, residual, finite, iterations: int, dark: bool):
     """``_retry`` for every finite row whose xy residual is above
     ``_RETRY_RESIDUAL`` (1e-7); returns (astm, chroma).
 
@@ -437,7 +466,7 @@ def _retry_pass(xy, value, astm, chroma, residual, finite, iterations: int):
         astm, chroma, residual, tried = state
         _, rows = jax.lax.top_k(jnp.where(pending(state), residual, -1.0), size)
         a, c, r = _retry(
-            xy[rows], value[rows], astm[rows], chroma[rows], residual[rows], iterations
+            xy[rows], value[rows], astm[rows], chroma[rows], residual[rows], iterations, dark
         )
         return (
             astm.at[rows].set(a),
@@ -452,7 +481,9 @@ def _retry_pass(xy, value, astm, chroma, residual, finite, iterations: int):
     return astm, chroma
 
 
-def _model_start(start: jax.Array, value: jax.Array, fallback: tuple[jax.Array, jax.Array]):
+def _model_start(
+    start: jax.Array, value: jax.Array, fallback: tuple[jax.Array, jax.Array], dark: bool
+):
     """(ASTM hue, chroma) from given specifications ``[N, 4]``; rows without a
     usable hue (greys, NaN) keep the ``fallback`` start."""
     hue, chroma, code = start[..., 0], start[..., 2], start[..., 3]
@@ -460,21 +491,31 @@ def _model_start(start: jax.Array, value: jax.Array, fallback: tuple[jax.Array, 
     astm = jnp.mod(10 * jnp.mod(7 - code, 10) + hue, 100.0)
     astm = jnp.where(usable, astm, fallback[0])
     chroma = jnp.where(usable, chroma, fallback[1])
-    return astm, jnp.clip(chroma, _MIN_CHROMA, _chroma_bound(astm, value))
+    return astm, jnp.clip(chroma, _MIN_CHROMA, _chroma_bound(astm, value, dark))
 
 
-def _closer_start(xy, value, given, table):
+def _closer_start(xy, value, given, table, dark: bool):
     """Per row, whichever of two (ASTM hue, chroma) starts lands closer to
     ``xy``: a model's guess far off (a near-white colour guessed at chroma
     5, say) costs more Newton steps than the table's start, and choosing
     costs one forward pass, no derivatives."""
-    residual = [jnp.linalg.norm(_xy_of(a, value, c) - xy, axis=-1) for a, c in (given, table)]
+    residual = [jnp.linalg.norm(_xy_of(a, value, c, dark) - xy, axis=-1) for a, c in (given, table)]
     use_given = ~(residual[1] < residual[0])  # NaN residuals keep the given start
     return tuple(jnp.where(use_given, g, t) for g, t in zip(given, table, strict=True))
 
 
+def _chromatic_value(value: jax.Array, dark: bool) -> jax.Array:
+    """The value a chromatic colour is solved at: in [1, 10) after colour's 1e-3
+    snapping (0.9991-9.9989), or with ``dark`` in [0.2, 9.9989]."""
+    return jnp.clip(value, _DARK_LOWEST if dark else 1.0 - 0.9e-3, 10.0 - 1.1e-3)
+
+
 def _solve(
-    xyY: jax.Array, iterations: int, start: jax.Array | None = None, retries: bool = True
+    xyY: jax.Array,
+    iterations: int,
+    start: jax.Array | None = None,
+    retries: bool = True,
+    dark: bool = False,
 ) -> InverseResult:
     shape = xyY.shape[:-1]
     xyY = xyY.reshape(-1, 3)
@@ -486,22 +527,24 @@ def _solve(
     xy = jnp.where(finite[..., None], xyY[..., :2], grey_xy)
     # colour's table extrapolates Y = 1 to value 10.0000002: clip to [0, 10].
     value = jnp.clip(luminance_to_value(jnp.where(finite, Y, 0.5)), 0.0, 10.0)
-    # Chromatic colours need a value in [1, 10) after colour's 1e-3 snapping.
-    value_solve = jnp.clip(value, 1.0 - 0.9e-3, 10.0 - 1.1e-3)
+    value_solve = _chromatic_value(value, dark)
 
-    astm_start, chroma_start = _initial_guess(xy, value_solve)
+    astm_start, chroma_start = _initial_guess(xy, value_solve, dark)
     if start is not None:
         astm_start, chroma_start = _closer_start(
             xy,
             value_solve,
             _model_start(
-                start.reshape(-1, 4).astype(dtype), value_solve, (astm_start, chroma_start)
+                start.reshape(-1, 4).astype(dtype), value_solve, (astm_start, chroma_start), dark
             ),
             (astm_start, chroma_start),
+            dark,
         )
-    astm, chroma, residual = _newton(xy, value_solve, astm_start, chroma_start, iterations)
+    astm, chroma, residual = _newton(xy, value_solve, astm_start, chroma_start, iterations, dark)
     if retries:
-        astm, chroma = _retry_pass(xy, value_solve, astm, chroma, residual, finite, iterations)
+        astm, chroma = _retry_pass(
+            xy, value_solve, astm, chroma, residual, finite, iterations, dark
+        )
 
     # Inside a hue snapping zone the forward reads the data point itself:
     # report the step, which gives the same xy.
@@ -513,7 +556,7 @@ def _solve(
     chroma = jnp.where(grey, 0.0, chroma)
     spec = _spec_from_astm(astm, jnp.where(grey, value, value_solve), chroma)
     spec = _normalised(spec)
-    xyY_out, valid = munsell_to_xyY_unmasked(spec)
+    xyY_out, valid = munsell_to_xyY_unmasked(spec, dark=dark)
     residual = jnp.linalg.norm(xyY_out[..., :2] - xy, axis=-1)
     residual = jnp.where(finite, residual, jnp.nan)
     spec = jnp.where(finite[..., None], spec, jnp.nan)
@@ -523,26 +566,32 @@ def _solve(
     return InverseResult(spec.reshape(*shape, 4), residual.reshape(shape), ok.reshape(shape))
 
 
-@functools.partial(jax.jit, static_argnames=("iterations", "retries"))
+@functools.partial(jax.jit, static_argnames=("iterations", "retries", "dark"))
 def _solve_jit(
-    xyY: jax.Array, iterations: int, start: jax.Array | None = None, retries: bool = True
+    xyY: jax.Array,
+    iterations: int,
+    start: jax.Array | None = None,
+    retries: bool = True,
+    dark: bool = False,
 ) -> InverseResult:
-    return _solve(xyY, iterations, start, retries)
+    return _solve(xyY, iterations, start, retries, dark)
 
 
 _TIKHONOV = 1e-12  # relative damping of the implicit derivative where the forward is flat
 
 
-def _cartesian_xy(abv: jax.Array) -> jax.Array:
+def _cartesian_xy(abv: jax.Array, dark: bool) -> jax.Array:
     """xy of the forward at Cartesian ``[a, b, value]`` (``a + ib = chroma * e^(i hue)``,
     hue the ASTM angle): smooth where the solve's (hue, chroma) are not, near grey."""
     a, b, value = abv[..., 0], abv[..., 1], abv[..., 2]
     astm = jnp.arctan2(b, a) / _RADIANS_PER_ASTM
-    return _xy_of(astm, value, jnp.hypot(a, b))
+    return _xy_of(astm, value, jnp.hypot(a, b), dark)
 
 
-@jax.jit
-def _implicit_tangent(xyY: jax.Array, spec: jax.Array, d_xyY: jax.Array) -> jax.Array:
+@functools.partial(jax.jit, static_argnames="dark")
+def _implicit_tangent(
+    xyY: jax.Array, spec: jax.Array, d_xyY: jax.Array, dark: bool = False
+) -> jax.Array:
     """The derivative of the answer ``spec`` along ``d_xyY`` by the implicit function
     theorem: where ``F(a, b, V) = xy`` and ``V = V(Y)``, ``d(a, b) = J^-1 (dxy - F_V dV)``
     with ``J = dF/d(a, b)``, then (hue, chroma) from (a, b).
@@ -563,14 +612,15 @@ def _implicit_tangent(xyY: jax.Array, spec: jax.Array, d_xyY: jax.Array) -> jax.
     a, b = c * jnp.cos(angle), c * jnp.sin(angle)
     v = jnp.where(finite, value, 5.0)
     abv = jnp.stack([jnp.where(safe, a, 1.0), jnp.where(safe, b, 0.0), v], axis=-1)
-    jacobian = jax.vmap(jax.jacfwd(_cartesian_xy))(abv.reshape(-1, 3)).reshape(*v.shape, 2, 3)
+    xy_of = functools.partial(_cartesian_xy, dark=dark)
+    jacobian = jax.vmap(jax.jacfwd(xy_of))(abv.reshape(-1, 3)).reshape(*v.shape, 2, 3)
     j_ab, j_v = jacobian[..., :2], jacobian[..., 2]
     # dV/dY of the same value the solve reports (clipped as the solve clips it).
     Y = jnp.where(finite, xyY[..., 2], 0.5)
 
     def solved_value(Y):
         value = jnp.clip(luminance_to_value(Y), 0.0, 10.0)
-        return jnp.where(safe, jnp.clip(value, 1.0 - 0.9e-3, 10.0 - 1.1e-3), value)
+        return jnp.where(safe, _chromatic_value(value, dark), value)
 
     dv_dY = jax.grad(lambda Y: solved_value(Y).sum())(Y)  # elementwise: the sum's gradient
     d_value = dv_dY * d_xyY[..., 2]
@@ -596,17 +646,17 @@ def _implicit_tangent(xyY: jax.Array, spec: jax.Array, d_xyY: jax.Array) -> jax.
     )
 
 
-@jax.custom_jvp
-def _with_implicit_derivative(xyY: jax.Array, spec: jax.Array) -> jax.Array:
+@functools.partial(jax.custom_jvp, nondiff_argnums=(2,))
+def _with_implicit_derivative(xyY: jax.Array, spec: jax.Array, dark: bool) -> jax.Array:
     """``spec`` (solved for ``xyY`` without derivatives), differentiable in ``xyY``."""
     return spec
 
 
 @_with_implicit_derivative.defjvp
-def _with_implicit_derivative_jvp(primals, tangents):
+def _with_implicit_derivative_jvp(dark, primals, tangents):
     xyY, spec = primals
     d_xyY, _ = tangents
-    return spec, _implicit_tangent(xyY, spec, d_xyY)
+    return spec, _implicit_tangent(xyY, spec, d_xyY, dark)
 
 
 # The shipped xyY -> Munsell model that ``init="model"`` asks for a first guess.
@@ -619,6 +669,7 @@ def xyY_to_munsell(
     iterations: int = _ITERATIONS,
     init: str | jax.typing.ArrayLike = "table",
     retries: bool = True,
+    dark: bool = False,
 ) -> InverseResult:
     """CIE xyY -> Munsell specification, batched and exact to the renotation.
 
@@ -674,6 +725,12 @@ def xyY_to_munsell(
         row above CIEDE2000 1e-3: from the model with ``iterations=1``, 903
         of the 1,047 REAL colours above it are ``ok``.
 
+      dark: solve chromatic colours darker than value 1 too, on the
+        renotation's dark planes (values 0.2-0.8 of ``MUNSELL_COLOURS_ALL``,
+        this project's extension; ``munsell_to_xyY(..., dark=True)``):
+        every dark entry comes back ``ok``. Colours at value >= 1 get the
+        same answers as without it.
+
     Returns:
       ``InverseResult(specification, residual, ok)``; see its docstring. No
       exception is raised for bad rows: NaN/inf give a NaN specification and
@@ -682,7 +739,8 @@ def xyY_to_munsell(
       renotation data get the nearest specification on the data's edge, and
       chromatic colours below value 1 (Y below 0.0118) the specification at
       value 1 (0.9991 before colour's snapping), both with ``ok = False``;
-      Y < 0 or Y > 1 cannot be reproduced either.
+      Y < 0 or Y > 1 cannot be reproduced either. With ``dark=True`` the
+      value 1 there is 0.2 (Y below 0.0023).
 
     Notes:
       Colours within 1e-9 of the white point in xy are greys ``[0, V, 0, 0]``.
@@ -713,6 +771,6 @@ def xyY_to_munsell(
             )
     if start is not None:
         start = jax.lax.stop_gradient(jnp.asarray(start, xyY.dtype))
-    result = _solve_jit(xyY, iterations, start, bool(retries))
-    spec = _with_implicit_derivative(differentiable, result.specification)
+    result = _solve_jit(xyY, iterations, start, bool(retries), bool(dark))
+    spec = _with_implicit_derivative(differentiable, result.specification, bool(dark))
     return result._replace(specification=spec)

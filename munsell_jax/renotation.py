@@ -23,6 +23,21 @@ chromatic colour, chroma beyond the renotation data at a bounding hue or
 value, malformed hue or code) give NaN here, never an exception, and
 ``renotation_valid`` reports them.
 
+The dark colours (``dark=True``), this project's extension: colour-science
+stops at value 1 (Y = 0.0121), though ``MUNSELL_COLOURS_ALL`` holds 765
+entries at values 0.2, 0.4, 0.6 and 0.8 (355 measured by Judd et al. 1956,
+the others extrapolated). With ``dark=True`` a chromatic value in [0.2, 1)
+is interpolated on those planes as colour interpolates between integer
+values (linearly in Y between the two bounding planes, value 1 being
+colour's own plane; on each plane in chroma and hue as colour does, with
+value 1's interpolation methods). The forward then passes through every
+dark entry and is unchanged at value >= 1; it is continuous across value 1,
+as its top interval (from 0.8) ends at 0.999, where colour's 1e-3 snapping
+to value 1 begins. The dark planes have no 1e-3 snapping zones of their
+own: a value within 2e-7 of 0.2, 0.4, 0.6 or 0.8 reads that plane alone.
+Below value 0.2 there are no data: chromatic colours there are invalid
+(greys are valid down to value 0).
+
 Gradients are finite at every valid point. Inside the 1e-3 snapping zones the
 value is colour's (flat in hue or value), while the gradient is that of the
 continuous interpolation (a straight-through estimate), so that solvers and
@@ -62,6 +77,8 @@ __all__ = [
 
 _N_HUES = 40  # 2.5, 5, 7.5 and 10 in each of the ten families
 _VALUES = np.arange(1, 10)  # integer values with chromatic renotation data
+_DARK_VALUES = np.array([0.2, 0.4, 0.6, 0.8])  # the ALL data's planes below value 1
+_ON_DARK_PLANE = 1e-6  # |5 V - k| below which value V reads the dark plane k / 5 alone
 _CHROMAS = np.arange(2, 52, 2)  # even chromas 2..50
 _THRESHOLD_INTEGER = 1e-3  # colour.algebra.common.THRESHOLD_INTEGER
 
@@ -91,6 +108,10 @@ class RenotationTables(NamedTuple):
         raises), 1 linear, 2 radial.
       max_chroma: ``[40, 9]`` largest chroma in the data per step and value.
       hue_angle: ``[40]`` colour's hue angle (degrees) of each step.
+      dark_xy, dark_valid, dark_max_chroma: ``xy``, ``valid`` and
+        ``max_chroma`` of the dark planes, values 0.2, 0.4, 0.6 and 0.8
+        (``[40, 4, 25, 2]``, ``[40, 4, 25]``, ``[40, 4]``), which colour never
+        reads; the ``dark=True`` forward does.
     """
 
     xy: np.ndarray
@@ -98,6 +119,9 @@ class RenotationTables(NamedTuple):
     method: np.ndarray
     max_chroma: np.ndarray
     hue_angle: np.ndarray
+    dark_xy: np.ndarray
+    dark_valid: np.ndarray
+    dark_max_chroma: np.ndarray
 
 
 def _step_hue_code(step: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -139,22 +163,25 @@ def build_renotation_tables() -> RenotationTables:
         munsell_colour_to_munsell_specification,
     )
 
-    x_grey, y_grey = ILLUMINANT_C_xy
-    xy = np.empty((_N_HUES, len(_VALUES), len(_CHROMAS), 2))
-    xy[...] = (x_grey, y_grey)
+    planes = np.concatenate([_DARK_VALUES, _VALUES])
+    xy = np.empty((_N_HUES, len(planes), len(_CHROMAS), 2))
+    xy[...] = ILLUMINANT_C_xy
     valid = np.zeros(xy.shape[:-1], dtype=bool)
     max_chroma = np.zeros(xy.shape[:2])
     for name, xyY in MUNSELL_COLOURS_ALL:
         hue, value, chroma, code = munsell_colour_to_munsell_specification(
             MUNSELL_COLOUR_FORMAT.format(*name)
         )
-        if value not in _VALUES:  # values 0.2-0.8 and 10 are never interpolated
+        if not np.any(planes == value):  # value 10 is the white point
             continue
         step = int(round(4 * ((7 - code) % 10) + hue / 2.5 - 1)) % _N_HUES
-        v, c = int(value) - 1, int(chroma) // 2 - 1
+        v, c = int(np.flatnonzero(planes == value)[0]), int(chroma) // 2 - 1
         xy[step, v, c] = xyY[:2]
         valid[step, v, c] = True
         max_chroma[step, v] = max(max_chroma[step, v], chroma)
+    dark = len(_DARK_VALUES)
+    dark_xy, dark_valid, dark_max_chroma = xy[:, :dark], valid[:, :dark], max_chroma[:, :dark]
+    xy, valid, max_chroma = xy[:, dark:], valid[:, dark:], max_chroma[:, dark:]
 
     # Centore's method depends on the hue only through its cell: every hue
     # threshold in colour's table is a multiple of 2.5, so the cell midpoint
@@ -170,7 +197,56 @@ def build_renotation_tables() -> RenotationTables:
                 method[j, v, c] = names[interpolation_method_from_renotation_ovoid(spec)]
 
     hue_angle = _hue_angle_np(*_step_hue_code(np.arange(_N_HUES)))
-    return RenotationTables(xy, valid, method, max_chroma, hue_angle)
+    return RenotationTables(
+        xy, valid, method, max_chroma, hue_angle, dark_xy, dark_valid, dark_max_chroma
+    )
+
+
+class _Planes(NamedTuple):
+    """The tables the forward reads, by plane (a value with data): values 1-9,
+    or with ``dark`` 0.2, 0.4, 0.6, 0.8 and 1-9 (value 1 at index ``offset``)."""
+
+    xy: np.ndarray  # [40, P, 25, 2]
+    valid: np.ndarray  # [40, P, 25]
+    method: np.ndarray  # [40, P, 25]
+    max_chroma: np.ndarray  # [40, P]
+    offset: int
+
+
+@functools.cache
+def _planes(dark: bool) -> _Planes:
+    t = renotation_tables()
+    if not dark:
+        return _Planes(t.xy, t.valid, t.method, t.max_chroma, 0)
+    # The dark planes interpolate in hue with value 1's methods.
+    dark_method = np.repeat(t.method[:, :1], len(_DARK_VALUES), axis=1)
+    return _Planes(
+        np.concatenate([t.dark_xy, t.xy], axis=1),
+        np.concatenate([t.dark_valid, t.valid], axis=1),
+        np.concatenate([dark_method, t.method], axis=1),
+        np.concatenate([t.dark_max_chroma, t.max_chroma], axis=1),
+        len(_DARK_VALUES),
+    )
+
+
+def _plane_index(value: jax.Array, offset: int) -> jax.Array:
+    """Table index of a plane's value (1, ..., 9, and with dark planes
+    (``offset`` 4) 0.2, ..., 0.8); may fall outside the table."""
+    index = value - 1 + offset
+    if offset:
+        index = jnp.where(value < 1, jnp.round(5 * value) - 1, index)
+    return index.astype(jnp.int32)
+
+
+def _dark_bounds(value: jax.Array) -> tuple[jax.Array, jax.Array, jax.Array]:
+    """For a value in [0, 1): the dark planes around it ``(lower, upper, on_plane)``,
+    lower in {0, 0.2, ..., 0.8} (0: below the data) and upper = lower + 0.2, or
+    with ``on_plane`` the plane within 2e-7 (``_ON_DARK_PLANE``) as ``lower``."""
+    fifths = 5 * value
+    nearest = jnp.round(fifths)
+    on_plane = (jnp.abs(fifths - nearest) < _ON_DARK_PLANE) & (nearest >= 1)
+    k = jnp.where(on_plane, nearest, jnp.floor(fifths))
+    return k / 5, (k + 1) / 5, on_plane
 
 
 def value_to_luminance(value: jax.typing.ArrayLike) -> jax.Array:
@@ -274,17 +350,17 @@ def _hue_parts(hue: jax.Array, code: jax.Array) -> _Parts:
 def _gather(
     table: np.ndarray, step: jax.Array, value_index: jax.Array, chroma_index: jax.Array, dtype
 ) -> jax.Array:
-    value_index = jnp.clip(value_index, 0, len(_VALUES) - 1)
+    value_index = jnp.clip(value_index, 0, table.shape[1] - 1)
     chroma_index = jnp.clip(chroma_index, 0, len(_CHROMAS) - 1)
     return jnp.asarray(table, dtype)[step, value_index, chroma_index]
 
 
-def _ovoid_xy(parts: _Parts, value_index: jax.Array, chroma: jax.Array):
-    """xy on the ovoid of an integer value and an even chroma >= 2.
+def _ovoid_xy(parts: _Parts, value_index: jax.Array, chroma: jax.Array, tables: _Planes):
+    """xy on the ovoid of a plane (``value_index`` into ``tables``) and an even
+    chroma >= 2.
 
     Returns ``(xy [..., 2], valid [...])``; ``chroma`` holds exact even numbers.
     """
-    tables = renotation_tables()
     dtype = parts.hue.dtype
     chroma_index = (jnp.round(chroma / 2) - 1).astype(jnp.int32)
     in_range = (chroma_index >= 0) & (chroma_index < len(_CHROMAS))
@@ -325,19 +401,19 @@ def _ovoid_xy(parts: _Parts, value_index: jax.Array, chroma: jax.Array):
     return xy_out, valid
 
 
-def _xy_at_values(parts: _Parts, values: jax.Array, chroma: jax.Array):
-    """colour's ``munsell_specification_to_xy`` at integer values (1-9).
+def _xy_at_values(parts: _Parts, value_index: jax.Array, chroma: jax.Array, tables: _Planes):
+    """colour's ``munsell_specification_to_xy`` on planes (integer values 1-9,
+    and the dark planes where ``tables`` has them).
 
-    ``values`` is ``[..., 2]`` (the two bounding values) and ``parts`` and
-    ``chroma`` are ``[...]``: both values and both bounding chromas go through
-    one ``_ovoid_xy`` call, which keeps the XLA program (and its compile time)
-    small. Returns ``(xy [..., 2, 2], valid [..., 2])``.
+    ``value_index`` is ``[..., 2]`` (the two bounding planes' indices into
+    ``tables``) and ``parts`` and ``chroma`` are ``[...]``: both planes and
+    both bounding chromas go through one ``_ovoid_xy`` call, which keeps the
+    XLA program (and its compile time) small. Returns
+    ``(xy [..., 2, 2], valid [..., 2])``.
     """
-    tables = renotation_tables()
     parts = jax.tree.map(lambda a: a[..., None], parts)
     chroma = chroma[..., None]
-    value_index = values.astype(jnp.int32) - 1
-    chroma_minus = jnp.broadcast_to(2 * jnp.floor(chroma / 2), values.shape)
+    chroma_minus = jnp.broadcast_to(2 * jnp.floor(chroma / 2), value_index.shape)
     even = chroma == chroma_minus
     # At an even chroma colour reads that ovoid alone. Interpolate on the
     # interval above it when the data go on (same value, one-sided gradient),
@@ -351,7 +427,7 @@ def _xy_at_values(parts: _Parts, values: jax.Array, chroma: jax.Array):
     chromas = jnp.stack([jnp.maximum(chroma_minus, 2), chroma_minus + 2], axis=-1)
 
     xy, valid_pair = _ovoid_xy(
-        jax.tree.map(lambda a: a[..., None], parts), value_index[..., None], chromas
+        jax.tree.map(lambda a: a[..., None], parts), value_index[..., None], chromas, tables
     )
     grey = jnp.asarray(ILLUMINANT_C_xy, chroma.dtype)
     xy_minus = jnp.where((chroma_minus == 0)[..., None], grey, xy[..., 0, :])
@@ -378,12 +454,13 @@ def _normalise(spec: jax.Array):
     return hue, value, chroma, code, grey
 
 
-def munsell_to_xyY_unmasked(spec: jax.Array) -> tuple[jax.Array, jax.Array]:
+def munsell_to_xyY_unmasked(spec: jax.Array, *, dark: bool = False) -> tuple[jax.Array, jax.Array]:
     """``munsell_to_xyY`` without the NaN mask: ``(xyY [..., 3], valid [...])``.
 
     Rows outside the renotation data (``valid`` False) hold whatever the
     clamped interpolation gives, finite and with finite gradients, so a loss
     can mask them itself (``munsell_delta_e``) instead of meeting NaN.
+    ``dark``: the dark planes below value 1, as ``munsell_to_xyY``.
     """
     spec = as_float(spec)
     check_last_axis(spec, 4, "a Munsell specification [hue, value, chroma, code]")
@@ -413,14 +490,31 @@ def munsell_to_xyY_unmasked(spec: jax.Array) -> tuple[jax.Array, jax.Array]:
     value_snapped = jnp.abs(value_c - nearest) <= _THRESHOLD_INTEGER
     value_minus = jnp.floor(value_c)
     value_plus = value_minus + 1
+    lowest = 1.0  # the lowest plane with data
+    tables = _planes(dark)
+    if dark:
+        # Below value 1 (and outside colour's snapping to it) the dark planes
+        # take the integer values' place, on-plane rows snapping to them.
+        below = (value_c < 1) & ~(value_snapped & (nearest == 1))
+        lower, upper, on_plane = _dark_bounds(value_c)
+        value_minus = jnp.where(below, lower, value_minus)
+        value_plus = jnp.where(below, upper, value_plus)
+        value_snapped = jnp.where(below, on_plane, value_snapped)
+        nearest = jnp.where(below, lower, nearest)
+        lowest = _DARK_VALUES[0]
+        # The top interval ends where colour's snapping to value 1 begins, so
+        # that the two meet without a jump.
+        knot_plus = jnp.where(below & (upper == 1), 1 - _THRESHOLD_INTEGER, value_plus)
+    else:
+        knot_plus = value_plus
     parts = _hue_parts(hue, code)
-    values = jnp.clip(jnp.stack([value_minus, value_plus], axis=-1), 1, 9)
-    xy_pair, valid_pair = _xy_at_values(parts, values, chroma)
+    values = jnp.clip(jnp.stack([value_minus, value_plus], axis=-1), lowest, 9)
+    xy_pair, valid_pair = _xy_at_values(parts, _plane_index(values, tables.offset), chroma, tables)
     xy_minus, xy_plus = xy_pair[..., 0, :], xy_pair[..., 1, :]
     valid_minus, valid_plus = valid_pair[..., 0], valid_pair[..., 1]
     xy_plus = jnp.where((value_plus >= 10)[..., None], jnp.asarray(ILLUMINANT_C_xy, dtype), xy_plus)
 
-    Y_minus, Y_plus, Y_c = (value_to_luminance(v) for v in (value_minus, value_plus, value_c))
+    Y_minus, Y_plus, Y_c = (value_to_luminance(v) for v in (value_minus, knot_plus, value_c))
     xy_cont = _interp2(Y_minus[..., None], Y_plus[..., None], Y_c[..., None], xy_minus, xy_plus)
     snap_to_minus = nearest == value_minus
     xy_snap = jnp.where(snap_to_minus[..., None], xy_minus, xy_plus)
@@ -431,10 +525,10 @@ def munsell_to_xyY_unmasked(spec: jax.Array) -> tuple[jax.Array, jax.Array]:
     # colour's validity: the snapped value, or both bounding values (the upper
     # one may be the white point at value 10).
     valid_plus = valid_plus | (value_plus == 10)
-    in_range = (value_minus >= 1) & (value_minus <= 9)
+    in_range = (value_minus >= lowest) & (value_minus <= 9)
     valid = jnp.where(
         value_snapped,
-        (nearest >= 1) & (nearest <= 9) & jnp.where(snap_to_minus, valid_minus, valid_plus),
+        (nearest >= lowest) & (nearest <= 9) & jnp.where(snap_to_minus, valid_minus, valid_plus),
         in_range & valid_minus & valid_plus,
     )
     valid &= safe
@@ -446,21 +540,23 @@ def munsell_to_xyY_unmasked(spec: jax.Array) -> tuple[jax.Array, jax.Array]:
     return jnp.concatenate([xy, Y[..., None]], axis=-1), valid
 
 
-def renotation_valid(spec: jax.typing.ArrayLike) -> jax.Array:
+def renotation_valid(spec: jax.typing.ArrayLike, *, dark: bool = False) -> jax.Array:
     """Whether each specification lies inside the renotation data.
 
     Args:
       spec: ``[..., 4]`` Munsell specification ``[hue, value, chroma, code]``.
+      dark: the dark planes' validity below value 1 (``munsell_to_xyY``).
 
     Returns:
       ``[...]`` bool: True exactly where colour-science's
       ``munsell_specification_to_xyY`` returns a value (greys: value in
-      [0, 10]).
+      [0, 10]); with ``dark``, also where a chromatic value in [0.2, 1) lies
+      inside the dark planes' data.
     """
-    return munsell_to_xyY_unmasked(spec)[1]
+    return munsell_to_xyY_unmasked(spec, dark=dark)[1]
 
 
-def munsell_to_xyY(spec: jax.typing.ArrayLike) -> jax.Array:
+def munsell_to_xyY(spec: jax.typing.ArrayLike, *, dark: bool = False) -> jax.Array:
     """Munsell specification -> CIE xyY by the renotation, as colour-science.
 
     Reproduces ``colour.notation.munsell.munsell_specification_to_xyY`` (to
@@ -472,14 +568,21 @@ def munsell_to_xyY(spec: jax.typing.ArrayLike) -> jax.Array:
         [0, 10], chroma >= 0, integer code 1..10 (1=B ... 10=PB). Greys have
         chroma 0 (any hue and code) or colour's ``[nan, V, nan, nan]`` form.
 
+      dark: this project's extension below value 1 (module docstring):
+        chromatic values in [0.2, 1) are interpolated on the renotation's
+        dark planes (values 0.2-0.8 of ``MUNSELL_COLOURS_ALL``, which colour
+        never reads) instead of rejected. Identical at value >= 1 (after
+        snapping), exact at the dark data entries, continuous across value 1.
+
     Returns:
       ``[..., 3]`` xyY under illuminant C, Y in [0, 1], in the input's float
       dtype. Rows colour-science rejects are NaN (see ``renotation_valid``):
-      chromatic values below 1 (after snapping within 1e-3) or at 10, chromas
-      beyond the data at a bounding hue or value, hue outside [0, 10], code not
-      an integer in 1..10, NaN or inf; greys with value outside [0, 10].
+      chromatic values below 1 (after snapping within 1e-3; with ``dark``,
+      below 0.2 or beyond the dark data) or at 10, chromas beyond the data at
+      a bounding hue or value, hue outside [0, 10], code not an integer in
+      1..10, NaN or inf; greys with value outside [0, 10].
     """
-    xyY, valid = munsell_to_xyY_unmasked(spec)
+    xyY, valid = munsell_to_xyY_unmasked(spec, dark=dark)
     return jnp.where(valid[..., None], xyY, jnp.nan)
 
 
