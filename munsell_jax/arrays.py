@@ -6,7 +6,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-__all__ = ["as_float", "check_last_axis", "floor_mod", "polyval"]
+__all__ = ["as_float", "check_last_axis", "floor_mod", "interp", "polyval"]
 
 
 def as_float(x: jax.typing.ArrayLike) -> jax.Array:
@@ -27,6 +27,16 @@ def floor_mod(x, d, xp=jnp):
     and exportable to ONNX (jax2onnx cannot lower ``jnp.mod`` with a symbolic
     batch dimension)."""
     return x - d * xp.floor(x / d)
+
+
+def interp(x: jax.Array, xp: jax.Array, fp: jax.Array) -> jax.Array:
+    """``jnp.interp(x, xp, fp)`` (same arithmetic, values clamped outside ``xp``)
+    for a short table ``xp`` (increasing, distinct): the interval is found by
+    comparing ``x`` with every knot, not by ``jnp.searchsorted``'s loop, which
+    costs a while loop per call on CPU and does not export to ONNX."""
+    i = jnp.clip(jnp.sum(xp <= x[..., None], axis=-1), 1, len(xp) - 1)  # searchsorted, right
+    f = fp[i - 1] + ((x - xp[i - 1]) / (xp[i] - xp[i - 1])) * (fp[i] - fp[i - 1])
+    return jnp.where(x < xp[0], fp[0], jnp.where(x > xp[-1], fp[-1], f))
 
 
 def polyval(coefficients: tuple[float, ...], x):

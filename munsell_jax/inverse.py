@@ -48,7 +48,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from munsell_jax.arrays import as_float, check_last_axis
+from munsell_jax.arrays import as_float, check_last_axis, floor_mod
 from munsell_jax.colorimetry import ILLUMINANT_C_xy
 from munsell_jax.renotation import (
     _dark_bounds,
@@ -101,10 +101,10 @@ class InverseResult(NamedTuple):
 
 def _spec_from_astm(astm: jax.Array, value: jax.Array, chroma: jax.Array) -> jax.Array:
     """ASTM hue (any real, period 100) -> specification; hue 0 is left to normalise."""
-    astm = jnp.mod(astm, 100.0)
+    astm = floor_mod(astm, 100.0)
     family = jnp.floor(astm / 10)
     hue = astm - 10 * family
-    code = jnp.mod(7 - family, 10)
+    code = floor_mod(7 - family, 10)
     code = jnp.where(code == 0, 10.0, code)
     return jnp.stack([hue, value, chroma, code], axis=-1)
 
@@ -113,7 +113,7 @@ def _normalised(spec: jax.Array) -> jax.Array:
     hue, value, chroma, code = (spec[..., i] for i in range(4))
     wrap = hue == 0
     hue = jnp.where(wrap, 10.0, hue)
-    code = jnp.where(wrap, jnp.mod(code, 10) + 1, code)
+    code = jnp.where(wrap, floor_mod(code, 10) + 1, code)
     grey = chroma == 0
     zero = jnp.zeros_like(hue)
     return jnp.stack(
@@ -131,12 +131,14 @@ def _chroma_bound(astm: jax.Array, value: jax.Array, dark: bool = False) -> jax.
     """
     tables = _planes(dark)
     table = jnp.asarray(tables.max_chroma, astm.dtype)
-    a = jnp.mod(astm, 100.0)
+    a = floor_mod(astm, 100.0)
     nearest_step = jnp.round(a / 2.5)
     hue_snapped = jnp.abs(a - 2.5 * nearest_step) < 1e-3
-    step_ccw = jnp.mod(jnp.floor(a / 2.5).astype(jnp.int32), 40)
-    step_cw = jnp.mod(step_ccw - 1, 40)
-    snap_step = jnp.mod(nearest_step.astype(jnp.int32) - 1, 40)
+    # Step arithmetic in floats (small integers, exact), cast to indices last.
+    step_ccw = floor_mod(jnp.floor(a / 2.5), 40)
+    step_cw = floor_mod(step_ccw - 1, 40).astype(jnp.int32)
+    step_ccw = step_ccw.astype(jnp.int32)
+    snap_step = floor_mod(nearest_step - 1, 40).astype(jnp.int32)
     step_cw = jnp.where(hue_snapped, snap_step, step_cw)
     step_ccw = jnp.where(hue_snapped, snap_step, step_ccw)
     nearest = jnp.round(value)
@@ -164,7 +166,7 @@ def _edge_candidates(xy_of, xy, astm, value, chroma, dark: bool, iterations: int
     """Best chroma at the hue steps around ``astm``: where the data end, the
     nearest specification often sits on a step, whose own data reach further
     than those of the cells beside it."""
-    base = 2.5 * jnp.floor(jnp.mod(astm, 100.0) / 2.5)
+    base = 2.5 * jnp.floor(floor_mod(astm, 100.0) / 2.5)
     steps = base[..., None] + 2.5 * jnp.arange(-1.0, 3.0, dtype=astm.dtype)  # [..., 4]
     value = jnp.broadcast_to(value[..., None], steps.shape)
     target = xy[..., None, :]
@@ -240,14 +242,14 @@ def _initial_guess(xy: jax.Array, value: jax.Array, dark: bool) -> tuple[jax.Arr
         angle, radius = angles[v, ring_index], radii[v, ring_index]  # [..., 40]
         # The angle grows with the ASTM hue: the step below the target is the
         # one with the smallest angle from it, counter-clockwise.
-        ahead = jnp.mod(target[..., None] - angle, 2 * jnp.pi)
+        ahead = floor_mod(target[..., None] - angle, 2 * jnp.pi)
         below = jnp.argmin(ahead, axis=-1)
-        above = jnp.mod(below + 1, 40)
-        width = jnp.mod(pick(angle, above) - pick(angle, below), 2 * jnp.pi)
+        above = jnp.where(below == 39, 0, below + 1)
+        width = floor_mod(pick(angle, above) - pick(angle, below), 2 * jnp.pi)
         t = jnp.clip(pick(ahead, below) / jnp.where(width > 0, width, 1.0), 0.0, 1.0)
         ring = (1 - t) * pick(radius, below) + t * pick(radius, above)
         chroma = 2.0 * (ring_index + 1) * distance / ring
-        return jnp.mod(2.5 * (below + 1 + t), 100.0), chroma
+        return floor_mod(2.5 * (below + 1 + t), 100.0), chroma
 
     astm, chroma = estimate(jnp.zeros_like(v))
     for _ in range(2):
@@ -289,7 +291,7 @@ def _cartesian_step(r, d_astm, d_chroma, astm, chroma, fraction):
     v = chroma * sin + fraction * shrink * delta_v
     chroma_new = jnp.hypot(u, v)
     astm_new = jnp.where(
-        chroma_new > _MIN_CHROMA, jnp.mod(jnp.arctan2(v, u) / _RADIANS_PER_ASTM, 100.0), astm
+        chroma_new > _MIN_CHROMA, floor_mod(jnp.arctan2(v, u) / _RADIANS_PER_ASTM, 100.0), astm
     )
     return astm_new, chroma_new
 
@@ -336,13 +338,16 @@ def _local_step(r, d_astm, d_chroma, d_astm_chroma, d_astm_astm, astm, chroma, f
     solved &= jnp.isfinite(delta_chroma) & jnp.isfinite(delta_astm)
     length = jnp.hypot(delta_astm * _RADIANS_PER_ASTM * chroma, delta_chroma)
     shrink = jnp.minimum(1.0, _MAX_STEP / jnp.where(length > 0, length, 1.0))
-    astm_new = jnp.mod(astm + fraction * shrink * delta_astm, 100.0)
+    astm_new = floor_mod(astm + fraction * shrink * delta_astm, 100.0)
     chroma_new = chroma + fraction * shrink * delta_chroma
     return astm_new, chroma_new, length, solved
 
 
-def _newton(xy, value, astm, chroma, iterations: int, dark: bool):
+def _newton(xy, value, astm, chroma, iterations: int, dark: bool, unroll: bool = False):
     """Damped, projected Newton from (astm, chroma); returns (astm, chroma, residual).
+
+    ``unroll``: the iterations as straight-line code rather than a
+    ``fori_loop`` (a larger program, but one without a loop: the ONNX export).
 
     The last of the ``iterations`` also reads the second derivatives in hue
     and, where its step is short, takes the local model's step
@@ -397,7 +402,7 @@ def _newton(xy, value, astm, chroma, iterations: int, dark: bool):
         delta_astm_edge = -jnp.sum(d_astm * r, axis=-1) / jnp.where(norm > 1e-30, norm, 1e-30)
         bound = _chroma_bound(astm, value, dark)
         at_edge = (chroma >= bound) & (chroma_new > chroma)
-        astm_edge = jnp.mod(astm + jnp.clip(delta_astm_edge, -2.5, 2.5), 100.0)
+        astm_edge = floor_mod(astm + jnp.clip(delta_astm_edge, -2.5, 2.5), 100.0)
         astm = jnp.where(at_edge, astm_edge, astm_new)
         chroma = jnp.where(at_edge, chroma, chroma_new)
         chroma = jnp.clip(chroma, _MIN_CHROMA, _chroma_bound(astm, value, dark))
@@ -405,7 +410,11 @@ def _newton(xy, value, astm, chroma, iterations: int, dark: bool):
 
     chroma = jnp.clip(chroma, _MIN_CHROMA, _chroma_bound(astm, value, dark))
     newton_step = lambda _, state: step(*state, second_order=False)  # noqa: E731
-    astm, chroma = jax.lax.fori_loop(0, max(iterations - 1, 0), newton_step, (astm, chroma))
+    if unroll:
+        for i in range(iterations - 1):
+            astm, chroma = newton_step(i, (astm, chroma))
+    else:
+        astm, chroma = jax.lax.fori_loop(0, max(iterations - 1, 0), newton_step, (astm, chroma))
     if iterations > 0:
         astm, chroma = step(astm, chroma, second_order=True)
     residual = jnp.linalg.norm(xy_of(astm, chroma) - xy, axis=-1)
@@ -430,7 +439,7 @@ def _retry(xy, value, astm, chroma, residual, iterations: int, dark: bool):
             step[None] + jnp.array([-0.01, 0.01], astm.dtype)[:, None],
         ]
     )
-    starts = jnp.mod(starts, 100.0)
+    starts = floor_mod(starts, 100.0)
     chroma_start = jnp.broadcast_to(chroma, starts.shape)
     candidates = [(astm, chroma, residual)]
     value_start = jnp.broadcast_to(value, starts.shape)
@@ -488,7 +497,7 @@ def _model_start(
     usable hue (greys, NaN) keep the ``fallback`` start."""
     hue, chroma, code = start[..., 0], start[..., 2], start[..., 3]
     usable = jnp.isfinite(hue) & jnp.isfinite(chroma) & (chroma > 0) & (code >= 1)
-    astm = jnp.mod(10 * jnp.mod(7 - code, 10) + hue, 100.0)
+    astm = floor_mod(10 * floor_mod(7 - code, 10) + hue, 100.0)
     astm = jnp.where(usable, astm, fallback[0])
     chroma = jnp.where(usable, chroma, fallback[1])
     return astm, jnp.clip(chroma, _MIN_CHROMA, _chroma_bound(astm, value, dark))
@@ -516,6 +525,7 @@ def _solve(
     start: jax.Array | None = None,
     retries: bool = True,
     dark: bool = False,
+    unroll: bool = False,
 ) -> InverseResult:
     shape = xyY.shape[:-1]
     xyY = xyY.reshape(-1, 3)
@@ -540,7 +550,9 @@ def _solve(
             (astm_start, chroma_start),
             dark,
         )
-    astm, chroma, residual = _newton(xy, value_solve, astm_start, chroma_start, iterations, dark)
+    astm, chroma, residual = _newton(
+        xy, value_solve, astm_start, chroma_start, iterations, dark, unroll
+    )
     if retries:
         astm, chroma = _retry_pass(
             xy, value_solve, astm, chroma, residual, finite, iterations, dark
@@ -564,6 +576,32 @@ def _solve(
     luminance_error = jnp.abs(xyY_out[..., 2] - Y)
     ok = finite & valid & (residual <= _OK_RESIDUAL) & (luminance_error <= _OK_LUMINANCE)
     return InverseResult(spec.reshape(*shape, 4), residual.reshape(shape), ok.reshape(shape))
+
+
+def _two_start_solve(
+    xyY: jax.Array, iterations: int, start: jax.Array, unroll: bool = False
+) -> InverseResult:
+    """A fixed-cost solve without the retry pass (the exact inverse's ONNX
+    graph): ``iterations`` Newton iterations from ``start`` (or the table's
+    start where that lands closer) and as many from the table's start alone,
+    keeping per row the answer with the smaller residual. The second solve
+    catches some of the local minima the retry pass otherwise finds, where
+    the data's chroma bound jumps at a hue step."""
+    given = _solve(xyY, iterations, start, retries=False, unroll=unroll)
+    table = _solve(xyY, iterations, None, retries=False, unroll=unroll)
+    use_table = table.residual < given.residual  # NaN rows keep the given answer
+    return jax.tree.map(
+        lambda a, b: jnp.where(
+            use_table.reshape(use_table.shape + (1,) * (a.ndim - use_table.ndim)), b, a
+        ),
+        given,
+        table,
+    )
+
+
+@functools.partial(jax.jit, static_argnames="iterations")
+def _two_start_solve_jit(xyY: jax.Array, iterations: int, start: jax.Array) -> InverseResult:
+    return _two_start_solve(xyY, iterations, start)
 
 
 @functools.partial(jax.jit, static_argnames=("iterations", "retries", "dark"))
@@ -606,7 +644,7 @@ def _implicit_tangent(
     hue, value, chroma, code = (spec[..., i] for i in range(4))
     finite = jnp.all(jnp.isfinite(spec), axis=-1)
     safe = finite & (chroma > 0)
-    astm = 10 * jnp.mod(7 - code, 10) + hue
+    astm = 10 * floor_mod(7 - code, 10) + hue
     angle = astm * _RADIANS_PER_ASTM
     c = jnp.where(safe, chroma, 1.0)
     a, b = c * jnp.cos(angle), c * jnp.sin(angle)

@@ -58,7 +58,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from munsell_jax.arrays import as_float, check_last_axis, floor_mod, polyval
+from munsell_jax.arrays import as_float, check_last_axis, floor_mod, interp, polyval
 from munsell_jax.colorimetry import ILLUMINANT_C_xy
 
 __all__ = [
@@ -204,29 +204,40 @@ def build_renotation_tables() -> RenotationTables:
 
 class _Planes(NamedTuple):
     """The tables the forward reads, by plane (a value with data): values 1-9,
-    or with ``dark`` 0.2, 0.4, 0.6, 0.8 and 1-9 (value 1 at index ``offset``)."""
+    or with ``dark`` 0.2, 0.4, 0.6, 0.8 and 1-9 (value 1 at index ``offset``).
+
+    ``packed`` holds, per hue step, plane and even chroma, what one lookup
+    needs: ``[x, y, rho, phi, valid, method]``, with the polar form (radius
+    and angle in degrees about the white point) computed once here rather
+    than on every call, and ``method`` that of the hue cell ending at the
+    step. One gather per bounding step then reads everything.
+    """
 
     xy: np.ndarray  # [40, P, 25, 2]
     valid: np.ndarray  # [40, P, 25]
-    method: np.ndarray  # [40, P, 25]
     max_chroma: np.ndarray  # [40, P]
+    packed: np.ndarray  # [40, P, 25, 6]
     offset: int
+
+
+_X, _Y, _RHO, _PHI, _VALID, _METHOD = range(6)
 
 
 @functools.cache
 def _planes(dark: bool) -> _Planes:
     t = renotation_tables()
-    if not dark:
-        return _Planes(t.xy, t.valid, t.method, t.max_chroma, 0)
-    # The dark planes interpolate in hue with value 1's methods.
-    dark_method = np.repeat(t.method[:, :1], len(_DARK_VALUES), axis=1)
-    return _Planes(
-        np.concatenate([t.dark_xy, t.xy], axis=1),
-        np.concatenate([t.dark_valid, t.valid], axis=1),
-        np.concatenate([dark_method, t.method], axis=1),
-        np.concatenate([t.dark_max_chroma, t.max_chroma], axis=1),
-        len(_DARK_VALUES),
-    )
+    xy, valid, method, max_chroma = t.xy, t.valid, t.method, t.max_chroma
+    if dark:
+        # The dark planes interpolate in hue with value 1's methods.
+        dark_method = np.repeat(t.method[:, :1], len(_DARK_VALUES), axis=1)
+        xy = np.concatenate([t.dark_xy, xy], axis=1)
+        valid = np.concatenate([t.dark_valid, valid], axis=1)
+        method = np.concatenate([dark_method, method], axis=1)
+        max_chroma = np.concatenate([t.dark_max_chroma, max_chroma], axis=1)
+    d = xy - np.asarray(ILLUMINANT_C_xy)
+    polar = np.hypot(d[..., 0], d[..., 1]), np.degrees(np.arctan2(d[..., 1], d[..., 0]))
+    packed = np.stack([xy[..., 0], xy[..., 1], *polar, valid, method], axis=-1)
+    return _Planes(xy, valid, max_chroma, packed, len(_DARK_VALUES) if dark else 0)
 
 
 def _plane_index(value: jax.Array, offset: int) -> jax.Array:
@@ -288,7 +299,16 @@ def luminance_to_value(Y: jax.typing.ArrayLike) -> jax.Array:
     """
     Y = as_float(Y) * 100.0
     luminances, values = (jnp.asarray(t, Y.dtype) for t in _value_table())
-    inside = jnp.interp(Y, luminances, values)
+    # jnp.interp's arithmetic, with its interval found in two short searches
+    # (every 100th knot, then the 100 knots of that block) rather than
+    # jnp.searchsorted's loop: the same interval, and no loop to export to ONNX.
+    blocks = luminances.reshape(-1, 100)  # colour's 10,000 knots
+    block = jnp.clip(jnp.sum(blocks[:, 0] <= Y[..., None], axis=-1) - 1, 0, len(blocks) - 1)
+    i = 100 * block + jnp.sum(blocks[block] <= Y[..., None], axis=-1)
+    i = jnp.clip(i, 1, len(luminances) - 1)
+    inside = values[i - 1] + ((Y - luminances[i - 1]) / (luminances[i] - luminances[i - 1])) * (
+        values[i] - values[i - 1]
+    )
     below = values[0] + (Y - luminances[0]) * (values[1] - values[0]) / (
         luminances[1] - luminances[0]
     )
@@ -301,7 +321,7 @@ def luminance_to_value(Y: jax.typing.ArrayLike) -> jax.Array:
 def _hue_angle(hue: jax.Array, code: jax.Array) -> jax.Array:
     single_hue = floor_mod(floor_mod(17 - code, 10) + hue / 10 - 0.5, 10)
     knots = jnp.asarray(_SINGLE_HUE_KNOTS, hue.dtype)
-    return jnp.interp(single_hue, knots, jnp.asarray(_HUE_ANGLE_KNOTS, hue.dtype))
+    return interp(single_hue, knots, jnp.asarray(_HUE_ANGLE_KNOTS, hue.dtype))
 
 
 def _interp2(t0: jax.Array, t1: jax.Array, t: jax.Array, a: jax.Array, b: jax.Array):
@@ -365,22 +385,18 @@ def _ovoid_xy(parts: _Parts, value_index: jax.Array, chroma: jax.Array, tables: 
     chroma_index = (jnp.round(chroma / 2) - 1).astype(jnp.int32)
     in_range = (chroma_index >= 0) & (chroma_index < len(_CHROMAS))
 
-    xy_cw = _gather(tables.xy, parts.step_cw, value_index, chroma_index, dtype)
-    xy_ccw = _gather(tables.xy, parts.step_ccw, value_index, chroma_index, dtype)
-    valid_cw = _gather(tables.valid, parts.step_cw, value_index, chroma_index, bool)
-    valid_ccw = _gather(tables.valid, parts.step_ccw, value_index, chroma_index, bool)
-    method = _gather(tables.method, parts.step_ccw, value_index, chroma_index, jnp.int8)
+    cw = _gather(tables.packed, parts.step_cw, value_index, chroma_index, dtype)
+    ccw = _gather(tables.packed, parts.step_ccw, value_index, chroma_index, dtype)
+    xy_cw, xy_ccw = cw[..., : _Y + 1], ccw[..., : _Y + 1]
+    valid_cw, valid_ccw = cw[..., _VALID] > 0.5, ccw[..., _VALID] > 0.5
+    method = ccw[..., _METHOD]
 
     lower, angle, upper = parts.angle_lower, parts.angle, parts.angle_upper
     linear = _interp2(lower[..., None], upper[..., None], angle[..., None], xy_cw, xy_ccw)
 
     grey = jnp.asarray(ILLUMINANT_C_xy, dtype)
-    d_cw, d_ccw = xy_cw - grey, xy_ccw - grey
-    # Table entries are constants: nothing is differentiated through these
-    # square roots and arctangents, so they need no safe versions.
-    rho_cw, rho_ccw = jnp.hypot(d_cw[..., 0], d_cw[..., 1]), jnp.hypot(d_ccw[..., 0], d_ccw[..., 1])
-    phi_cw = jnp.degrees(jnp.arctan2(d_cw[..., 1], d_cw[..., 0]))
-    phi_ccw = jnp.degrees(jnp.arctan2(d_ccw[..., 1], d_ccw[..., 0]))
+    rho_cw, rho_ccw = cw[..., _RHO], ccw[..., _RHO]
+    phi_cw, phi_ccw = cw[..., _PHI], ccw[..., _PHI]
     phi_ccw = jnp.where(phi_cw - phi_ccw > 180, phi_ccw + 360, phi_ccw)
     rho = _interp2(lower, upper, angle, rho_cw, rho_ccw)
     phi = jnp.radians(_interp2(lower, upper, angle, phi_cw, phi_ccw))

@@ -11,7 +11,7 @@ import onnx
 import pytest
 from colour.notation.munsell import munsell_specification_to_xyY
 
-from munsell_jax.hub import ENGINE, MODELS, load_model, predictor, shipped_models
+from munsell_jax.hub import ENGINE, INVERSE, MODELS, load_model, predictor, shipped_models
 from munsell_jax.lab.cli import main
 from munsell_jax.lab.export import export, parity, sample_inputs
 from munsell_jax.lab.train import load_run, train_and_evaluate
@@ -169,6 +169,13 @@ SHIPPED = list(shipped_models())
 def test_every_shipped_model_matches_jax(name):
     onnx.checker.check_model(onnx.load(MODELS / name / "model.onnx"))
     report = parity(name)
+    if name == INVERSE:
+        # A solver: XLA's and onnxruntime's rounding can end a row on either side
+        # of one of colour's 1e-3 snapping zones (7 of 20,234 rows).
+        assert report["max_abs_diff"] <= 1e-4, report
+        assert report["rows_differing_above_1e-6"] <= report["n"] // 200, report
+        assert report["batches_accepted"] == [1, 7, 2_734]
+        return
     # Float32 Cartesian models would miss this near grey (their hue, the angle of
     # two outputs, magnifies float32 rounding by 1/chroma): they ship with
     # inference_precision float64, in JAX and in the graph alike.

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import munsell_jax
-from munsell_jax.hub import ENGINE, MODELS, PARAMS, SHIPPED
+from munsell_jax.hub import ENGINE, INVERSE, MODELS, PARAMS, SHIPPED
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "munsell_jax"
@@ -118,12 +118,12 @@ def test_the_package_carries_its_shipped_models_and_nothing_else():
     for name in SHIPPED:
         files = sorted(p.name for p in (MODELS / name).iterdir())
         expected = ["metrics.json", "model.onnx"]
-        if name != ENGINE:
+        if name not in (ENGINE, INVERSE):
             expected = ["config.json", "metrics.json", "model.onnx", PARAMS]
         assert files == expected, (name, files)
 
 
-@pytest.mark.parametrize("name", [n for n in SHIPPED if n != ENGINE])
+@pytest.mark.parametrize("name", [n for n in SHIPPED if n not in (ENGINE, INVERSE)])
 def test_shipped_parameters_are_inference_parameters_only(name):
     with np.load(MODELS / name / PARAMS) as params:
         keys = params.files

@@ -510,9 +510,23 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from munsell_jax.hub import ENGINE
+    from munsell_jax.hub import ENGINE, INVERSE
     from munsell_jax.lab.export import engine_parity, export, export_engine, parity
 
+    if args.path in ("exact-inverse", INVERSE):
+        from munsell_jax.lab.export import export_inverse, inverse_parity, write_inverse_metrics
+
+        if args.precision == "float32":
+            raise SystemExit("munsell-jax: the exact inverse exports in float64 only")
+        import jax
+
+        jax.config.update("jax_enable_x64", True)  # the evaluation sets are float64
+        out = export_inverse(args.out)
+        print(f"wrote {out}")
+        print("parity with JAX:", json.dumps(inverse_parity(out)))
+        if args.out is None:
+            print(f"wrote {write_inverse_metrics(out)}")
+        return 0
     if args.path in ("exact", ENGINE):
         if args.precision == "float32":
             raise SystemExit("munsell-jax: the exact engine exports in float64 only")
@@ -711,7 +725,11 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     export.add_argument(
-        "path", help="run directory or model folder; 'exact': the exact Munsell -> xyY engine"
+        "path",
+        help=(
+            "run directory or model folder; 'exact': the exact Munsell -> xyY engine; "
+            "'exact-inverse': the exact xyY -> Munsell inverse (several minutes)"
+        ),
     )
     export.add_argument("--out", default=None, help="the ONNX file (default PATH/model.onnx)")
     export.add_argument(

@@ -27,6 +27,13 @@ gathers and interpolation, float64 inside) to the package's
 ``models/to_xyY/exact/model.onnx``, so non-JAX users get exact conversion too;
 specifications outside the renotation data give NaN rows, as in JAX.
 
+``export_inverse()`` writes the exact xyY -> Munsell inverse as one graph
+(``INVERSE``, ``models/from_xyY/exact/model.onnx``): the shipped model
+``HYBRID_MODEL``'s guess, then ``INVERSE_ITERATIONS`` unrolled Newton
+iterations of ``xyY_to_munsell`` on the traced exact forward, with their
+Jacobians (forward-mode derivatives, traced by JAX before jax2onnx sees the
+program), float64 inside; outputs ``specification`` and ``residual``.
+
 ``parity(name)`` compares a model's graph in onnxruntime with its JAX backend.
 """
 
@@ -42,10 +49,13 @@ import numpy as np
 
 from munsell_jax.hub import (
     ENGINE,
+    INVERSE,
+    INVERSE_ITERATIONS,
     MODELS,
     Converter,
     engine_predict,
     float64_model,
+    inverse_predict,
     load_model,
     model_folder,
     predictor,
@@ -57,6 +67,9 @@ __all__ = [
     "engine_parity",
     "export",
     "export_engine",
+    "export_inverse",
+    "inverse_parity",
+    "write_inverse_metrics",
     "float64_predict_function",
     "parity",
     "predict_function",
@@ -294,6 +307,203 @@ def export_engine(out: str | Path | None = None) -> Path:
     )
 
 
+def _dedupe_initializers(proto) -> None:
+    """Keep one copy of each constant tensor: the traced solver repeats the
+    renotation tables in every forward evaluation it makes."""
+    seen: dict[tuple, str] = {}
+    rename: dict[str, str] = {}
+    kept = []
+    for tensor in proto.graph.initializer:
+        key = (tensor.data_type, tuple(tensor.dims), tensor.raw_data)
+        if tensor.raw_data and key in seen:
+            rename[tensor.name] = seen[key]
+        else:
+            seen.setdefault(key, tensor.name)
+            kept.append(tensor)
+    del proto.graph.initializer[:]
+    proto.graph.initializer.extend(kept)
+    for node in proto.graph.node:
+        for i, name in enumerate(node.input):
+            if name in rename:
+                node.input[i] = rename[name]
+
+
+def export_inverse(out: str | Path | None = None) -> Path:
+    """Export the exact xyY -> Munsell inverse to ONNX as one graph; returns the file.
+
+    The graph computes ``munsell_jax.hub.inverse_predict``: the shipped model
+    ``HYBRID_MODEL`` (float64) guesses, the guess is rounded to float32, and
+    ``INVERSE_ITERATIONS`` Newton iterations of ``xyY_to_munsell`` (no retry
+    pass: a fixed budget, unrolled) make it exact, on the exact forward
+    traced with its forward-mode derivatives; a second solve of as many
+    iterations from the renotation table's start runs beside it, and each
+    row keeps the answer with the smaller residual. Greys, colours beyond the data
+    (the nearest edge point) and chromatic colours below value 1 (value 1)
+    are handled as in JAX. Input ``xyY`` ``[B, 3]`` float32; outputs
+    ``specification`` ``[B, 4]`` and ``residual`` ``[B]`` (xy distance of the
+    answer's exact forward to the input) float32; float64 inside. ``out``
+    defaults to the package's ``munsell_jax/models/from_xyY/exact/model.onnx``.
+    Takes several minutes (jax2onnx on a 6,000-equation program).
+    """
+    import logging
+
+    from jax2onnx import to_onnx
+
+    from munsell_jax.inverse import HYBRID_MODEL, _two_start_solve
+    from munsell_jax.lab.train import load_run
+
+    with jax.enable_x64(True):
+        model, config = load_run(model_folder(HYBRID_MODEL))
+        network = float64_model(Converter(model, config))
+
+        def solve(xyY):
+            guess = network(xyY).astype(jnp.float32).astype(jnp.float64)
+            result = _two_start_solve(xyY, INVERSE_ITERATIONS, guess, unroll=True)
+            return result.specification, result.residual
+
+        # JAX takes the derivatives; jax2onnx then sees only primitives (its
+        # own versions of some jax.numpy functions have no derivative rules).
+        (batch,) = jax.export.symbolic_shape("B")
+        spec = jax.ShapeDtypeStruct((batch, 3), jnp.float64)
+        closed = jax.make_jaxpr(solve)(spec)
+
+        def replay(xyY):
+            return tuple(jax.core.eval_jaxpr(closed.jaxpr, closed.consts, xyY))
+
+        serde = logging.getLogger("onnx_ir.serde")
+        level = serde.level
+        serde.setLevel(logging.ERROR)
+        try:
+            proto = to_onnx(
+                replay,
+                [spec],
+                enable_double_precision=True,
+                model_name="munsell_jax_exact_from_xyY",
+                input_names=["xyY"],
+                output_names=["specification", "residual"],
+            )
+        finally:
+            serde.setLevel(level)
+    _float32_input(proto)
+    _float32_outputs(proto)
+    _bool_where_in_int(proto)
+    _dedupe_initializers(proto)
+    metadata = {
+        "direction": "from_xyY",
+        "architecture": (
+            f"exact inverse: the better of {INVERSE_ITERATIONS} Newton iterations on the exact "
+            f"forward from the {HYBRID_MODEL} guess and from the renotation table's start "
+            "(munsell_jax xyY_to_munsell, no retry pass)"
+        ),
+        "conventions": CONVENTIONS
+        + " Outputs: specification [B, 4] and residual [B], the xy distance between the"
+        " input and the exact forward of the specification (above 1e-4: not exact).",
+        "precision": "float64",
+    }
+    return _save(proto, metadata, Path(out) if out is not None else MODELS / INVERSE / "model.onnx")
+
+
+def _float32_outputs(proto) -> None:
+    """Make a double-precision graph's outputs float32, with a Cast before each."""
+    import onnx
+
+    for value in proto.graph.output:
+        tensor = value.type.tensor_type
+        if tensor.elem_type != onnx.TensorProto.DOUBLE:
+            continue
+        tensor.elem_type = onnx.TensorProto.FLOAT
+        inner = value.name + "_float64"
+        for node in proto.graph.node:
+            for names in (node.input, node.output):
+                for i, name in enumerate(names):
+                    if name == value.name:
+                        names[i] = inner
+        proto.graph.node.append(
+            onnx.helper.make_node(
+                "Cast",
+                [inner],
+                [value.name],
+                name=f"{value.name}_to_float32",
+                to=onnx.TensorProto.FLOAT,
+            )
+        )
+
+
+def inverse_parity(onnx_file: str | Path | None = None, *, n: int = 10_000) -> dict:
+    """The exact inverse's graph in onnxruntime vs ``inverse_predict`` in JAX on
+    ``sample_inputs("from_xyY", n)`` (REAL, random, near white, the ends of
+    Y): the largest difference between the exact forwards of the two answers
+    (``max_abs_diff``, in xyY; near white a hue is ill-conditioned, so the
+    specifications themselves are compared where the chroma exceeds 1:
+    ``max_spec_diff_over_range``), the largest residual difference, how many
+    rows' forwards differ by more than 1e-6, and the batch sizes (1, 7, 2,734)
+    the file accepts."""
+    from munsell_jax.renotation import munsell_to_xyY_unmasked
+
+    session = _inverse_session(onnx_file)
+    inputs = sample_inputs("from_xyY", n)
+    finite = np.isfinite(inputs).all(-1)
+    inputs = inputs[finite]
+    spec_jax, residual_jax = inverse_predict(inputs)
+    spec_onnx, residual_onnx = session(inputs)
+    with jax.enable_x64(True):
+        forward = jax.jit(lambda s: munsell_to_xyY_unmasked(s)[0])
+        a = np.asarray(forward(jnp.asarray(spec_jax, jnp.float64)))
+        b = np.asarray(forward(jnp.asarray(spec_onnx, jnp.float64)))
+    chromatic = (spec_jax[:, 2] > 1) & (spec_onnx[:, 2] > 1)
+    return {
+        "n": len(inputs),
+        "max_abs_diff": float(np.max(np.abs(a - b))),
+        "max_spec_diff_over_range": float(
+            np.max(np.abs(spec_jax - spec_onnx)[chromatic] / OUTPUT_RANGE["from_xyY"])
+        ),
+        "max_residual_diff": float(np.max(np.abs(residual_jax - residual_onnx))),
+        # Rounding differs between XLA and onnxruntime; in colour's 1e-3 snapping
+        # zones, where the forward jumps, that can end a solve on the other side.
+        "rows_differing_above_1e-6": int(np.sum(np.max(np.abs(a - b), axis=-1) > 1e-6)),
+        "batches_accepted": [
+            batch for batch in (1, 7, 2_734) if session(inputs[:batch])[0].shape == (batch, 4)
+        ],
+    }
+
+
+def write_inverse_metrics(onnx_file: str | Path | None = None) -> Path:
+    """Score the exact inverse's graph by the evaluation protocol (both sets,
+    onnxruntime, with timings) and write ``models/from_xyY/exact/metrics.json``."""
+    import json
+
+    from munsell_jax.lab.evaluate import evaluate, mark_held_out
+    from munsell_jax.lab.provenance import git_commit
+
+    session = _inverse_session(onnx_file)
+    metrics, _ = evaluate("from_xyY", lambda xyY: session(xyY)[0])
+    metrics = {
+        "name": "exact",
+        "direction": "from_xyY",
+        "architecture": f"exact inverse as one ONNX graph (the better of {INVERSE_ITERATIONS} "
+        "Newton iterations from the hybrid model's guess and from the table's start; "
+        "onnxruntime, CPU)",
+        "parameters": None,
+        "data": "the renotation tables",
+        "device": "cpu (onnxruntime)",
+        "git_commit": git_commit(),
+        **metrics,
+    }
+    mark_held_out(metrics, None)  # judged on exactness, as the exact engine
+    out = MODELS / INVERSE / "metrics.json"
+    out.write_text(json.dumps(metrics, indent=2) + "\n")
+    return out
+
+
+def _inverse_session(onnx_file: str | Path | None = None):
+    """The exact inverse's graph as ``xyY -> (specification, residual)`` (numpy)."""
+    import onnxruntime as ort
+
+    file = Path(onnx_file) if onnx_file is not None else MODELS / INVERSE / "model.onnx"
+    session = ort.InferenceSession(str(file), providers=["CPUExecutionProvider"])
+    return lambda xyY: tuple(session.run(None, {"xyY": np.asarray(xyY, np.float32)}))
+
+
 def engine_parity(onnx_file: str | Path | None = None, *, n: int = 10_000) -> dict:
     """The exported engine in onnxruntime vs the engine in JAX (float64) on ``n``
     specifications spanning the domain (about a third outside the data) and
@@ -390,6 +600,9 @@ def parity(path: str | Path, *, n: int = 10_000, onnx_file: str | Path | None = 
 
     if str(path) == ENGINE:
         report = engine_parity(onnx_file, n=n)
+        return {"max_abs_diff_over_range": report["max_abs_diff"], **report}
+    if str(path) == INVERSE:
+        report = inverse_parity(onnx_file, n=n)
         return {"max_abs_diff_over_range": report["max_abs_diff"], **report}
     from munsell_jax.lab.train import load_run
 

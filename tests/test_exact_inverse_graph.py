@@ -1,0 +1,111 @@
+"""The exact xyY -> Munsell inverse as one ONNX graph (``models/from_xyY/exact``).
+
+The graph is committed (``munsell-jax export exact-inverse`` writes it, in
+several minutes); these tests run the committed file: in a fresh process with
+only numpy and onnxruntime, against JAX, and for exactness on REAL and on
+random valid colours, judged by the exact forward and CIEDE2000.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import jax
+import numpy as np
+import pytest
+
+from munsell_jax.colorimetry import xyY_to_Lab
+from munsell_jax.hub import INVERSE, MODELS, inverse_predict
+from munsell_jax.lab.evaluate import evaluation_sets
+from munsell_jax.losses import delta_e
+from munsell_jax.renotation import munsell_to_xyY_unmasked
+
+GRAPH = MODELS / INVERSE / "model.onnx"
+
+_RUN_ALONE = """
+import sys
+import numpy as np
+import onnxruntime as ort
+
+xyY = np.load(sys.argv[1])
+session = ort.InferenceSession(sys.argv[2], providers=["CPUExecutionProvider"])
+specification, residual = session.run(None, {"xyY": xyY})
+assert "jax" not in sys.modules and "munsell_jax" not in sys.modules
+np.savez(sys.argv[3], specification=specification, residual=residual)
+"""
+
+
+@pytest.fixture(scope="module")
+def colours() -> dict[str, np.ndarray]:
+    """REAL and the 2,734 random valid colours of the evaluation (float32)."""
+    sets = evaluation_sets()
+    return {name: np.asarray(sets[name].xyY, np.float32) for name in ("real", "generalisation")}
+
+
+@pytest.fixture(scope="module")
+def graph_answers(colours, tmp_path_factory):
+    """The graph's answers from a fresh process that imports only numpy and onnxruntime."""
+    folder = tmp_path_factory.mktemp("graph")
+    xyY = np.concatenate([colours["real"], colours["generalisation"]])
+    np.save(folder / "xyY.npy", xyY)
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN_ALONE, folder / "xyY.npy", GRAPH, folder / "out.npz"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    with np.load(folder / "out.npz") as out:
+        return xyY, out["specification"], out["residual"]
+
+
+def _exact_delta_e(specification: np.ndarray, xyY: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """CIEDE2000 between each answer's exact forward and its input, and validity."""
+    with jax.enable_x64(True):
+        forward, valid = jax.jit(munsell_to_xyY_unmasked)(specification.astype(np.float64))
+        lab = [xyY_to_Lab(np.asarray(a, np.float64)) for a in (forward, xyY)]
+        return np.asarray(delta_e(*lab, space="Lab")), np.asarray(valid)
+
+
+def test_the_graph_is_exact_on_real_and_random_colours(graph_answers, colours):
+    xyY, specification, residual = graph_answers
+    n_real = len(colours["real"])
+    error, valid = _exact_delta_e(specification, xyY)
+    assert valid.all(), "an answer outside the renotation data"
+    real, random = error[:n_real], error[n_real:]
+    # 32 REAL colours have no exact answer (6 beyond the data, 26 in colour's snap gaps).
+    assert (real <= 1e-3).sum() >= 2_700, (real <= 1e-3).sum()
+    assert (random <= 1e-3).mean() >= 0.999, (random <= 1e-3).sum()
+    # residual is the answer's xy distance: small exactly where the answer is exact.
+    assert np.all(residual[error <= 1e-4] < 1e-4)
+
+
+def test_the_graph_matches_jax(graph_answers):
+    xyY, specification, residual = graph_answers
+    spec_jax, residual_jax = inverse_predict(xyY)
+    forward = [_exact_forward(s) for s in (specification, spec_jax)]
+    difference = np.abs(forward[0] - forward[1]).max(axis=-1)
+    # XLA's and onnxruntime's rounding can end a row on either side of one of
+    # colour's 1e-3 snapping zones, where the forward jumps (by up to 1e-4).
+    assert difference.max() <= 1e-4
+    assert (difference > 1e-6).sum() <= len(xyY) // 200, (difference > 1e-6).sum()
+    agree = difference <= 1e-6
+    np.testing.assert_allclose(residual[agree], residual_jax[agree], rtol=0, atol=1e-6)
+    # Where they differ, neither found an exact answer (none exists in a snap gap).
+    assert (np.minimum(residual, residual_jax)[~agree] > 1e-7).all()
+
+
+def _exact_forward(specification: np.ndarray) -> np.ndarray:
+    with jax.enable_x64(True):
+        forward, _ = jax.jit(munsell_to_xyY_unmasked)(specification.astype(np.float64))
+        return np.asarray(forward)
+
+
+def test_the_graph_records_what_it_is():
+    import onnx
+
+    proto = onnx.load(GRAPH, load_external_data=False)
+    meta = {p.key: p.value for p in proto.metadata_props}
+    assert meta["direction"] == "from_xyY" and meta["precision"] == "float64"
+    assert "Newton" in meta["architecture"]
+    assert [o.name for o in proto.graph.output] == ["specification", "residual"]
