@@ -127,8 +127,9 @@ def main() -> None:
         f"Whole run: {time.perf_counter() - started:.0f} s.",
     ]
     notes = [
-        f"The graph: the shipped model's guess, then {INVERSE_ITERATIONS} Newton iterations on "
-        "the exact forward, float64 inside, float32 in and out. Judged by colour-science's "
+        f"The graph: two solves of {INVERSE_ITERATIONS} Newton iterations on the exact forward, "
+        "from the shipped model's guess and from the renotation table's start, each row keeping "
+        "the smaller residual; float64 inside, float32 in and out. Judged by colour-science's "
         "forward: 32 REAL colours have no exact answer (6 beyond the data, 26 in colour's 1e-3 "
         "snap gaps). Times: best of at least 5 calls after a warm-up for the graph and the "
         f"JAX solver; colour-science converts {args.n_colour} REAL colours one at a time "
