@@ -36,11 +36,12 @@ lint: $(DEV_STAMP)
 	$(BIN)/python -m ruff check munsell_jax tests benchmarks scripts configs
 	$(BIN)/python -m ruff format --check munsell_jax tests benchmarks scripts configs
 
-# Each writes its table to results/benchmarks/ (delta_e.md, engine.md, train.md,
-# delta_e_training.md), the figures the docs quote.
+# Each writes its table to results/benchmarks/ (delta_e.md, engine.md,
+# exact_inverse_onnx.md, train.md, delta_e_training.md), the figures the docs quote.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_delta_e.py
 	$(BIN)/python benchmarks/bench_renotation.py
+	$(BIN)/python benchmarks/bench_exact_inverse_onnx.py
 	$(BIN)/python benchmarks/bench_train.py
 	$(BIN)/python benchmarks/bench_delta_e_training.py
 

@@ -279,7 +279,7 @@ def inverse_predict(xyY: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ``HYBRID_MODEL``'s guess (rounded to float32, as the graph rounds it), one
     from the renotation table's start; per row, the smaller residual wins.
     """
-    from munsell_jax.inverse import HYBRID_MODEL, _two_start_solve_jit
+    from munsell_jax.inverse import HYBRID_MODEL, two_start_solve_jit
 
     xyY = np.asarray(xyY, np.float32)
     shape = xyY.shape[:-1]
@@ -293,7 +293,7 @@ def inverse_predict(xyY: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     specification, residual = [], []
     with jax.enable_x64(True):
         for i in range(0, padded, chunk):
-            result = _two_start_solve_jit(
+            result = two_start_solve_jit(
                 jnp.asarray(xyY[i : i + chunk], jnp.float64),
                 INVERSE_ITERATIONS,
                 jnp.asarray(guess[i : i + chunk], jnp.float64),

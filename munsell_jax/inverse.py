@@ -51,11 +51,11 @@ import numpy as np
 from munsell_jax.arrays import as_float, check_last_axis, floor_mod
 from munsell_jax.colorimetry import ILLUMINANT_C_xy
 from munsell_jax.renotation import (
-    _dark_bounds,
-    _plane_index,
-    _planes,
+    dark_bounds,
     luminance_to_value,
     munsell_to_xyY_unmasked,
+    plane_index,
+    plane_tables,
 )
 
 __all__ = ["HYBRID_MODEL", "InverseResult", "xyY_to_munsell"]
@@ -129,7 +129,7 @@ def _chroma_bound(astm: jax.Array, value: jax.Array, dark: bool = False) -> jax.
     snapped value, or both bounding values (above value 9 only 9: the white
     point lies beyond); with ``dark``, below value 1 the dark planes.
     """
-    tables = _planes(dark)
+    tables = plane_tables(dark)
     table = jnp.asarray(tables.max_chroma, astm.dtype)
     a = floor_mod(astm, 100.0)
     nearest_step = jnp.round(a / 2.5)
@@ -147,12 +147,12 @@ def _chroma_bound(astm: jax.Array, value: jax.Array, dark: bool = False) -> jax.
     v_plus = jnp.where(snapped | (v_minus >= 9), v_minus, v_minus + 1)
     if dark:
         below = (value < 1) & ~(snapped & (nearest == 1))
-        lower, upper, on_plane = _dark_bounds(value)
+        lower, upper, on_plane = dark_bounds(value)
         v_minus = jnp.where(below, lower, v_minus)
         v_plus = jnp.where(below, jnp.where(on_plane, lower, upper), v_plus)
     last = table.shape[1] - 1
-    vm = jnp.clip(_plane_index(v_minus, tables.offset), 0, last)
-    vp = jnp.clip(_plane_index(v_plus, tables.offset), 0, last)
+    vm = jnp.clip(plane_index(v_minus, tables.offset), 0, last)
+    vp = jnp.clip(plane_index(v_plus, tables.offset), 0, last)
     bound = jnp.minimum(
         jnp.minimum(table[step_cw, vm], table[step_ccw, vm]),
         jnp.minimum(table[step_cw, vp], table[step_ccw, vp]),
@@ -196,7 +196,7 @@ def _start_table(dark: bool = False) -> tuple[np.ndarray, np.ndarray]:
     radius extrapolated in proportion to the chroma; a step with no data on
     a plane (one at value 0.2) takes the mean of its neighbours.
     """
-    tables = _planes(dark)
+    tables = plane_tables(dark)
     d = tables.xy - np.asarray(ILLUMINANT_C_xy)  # [40, P, 25, 2]
     angle = np.arctan2(d[..., 1], d[..., 0])
     radius = np.hypot(d[..., 0], d[..., 1])
@@ -232,7 +232,7 @@ def _initial_guess(xy: jax.Array, value: jax.Array, dark: bool) -> tuple[jax.Arr
     plane = jnp.clip(jnp.round(value), 1, 9)
     if dark:
         plane = jnp.where(value < 1, jnp.clip(jnp.round(5 * value), 1, 5) / 5, plane)
-    v = _plane_index(plane, _planes(dark).offset)
+    v = plane_index(plane, plane_tables(dark).offset)
     d = xy - jnp.asarray(ILLUMINANT_C_xy, xy.dtype)
     target = jnp.arctan2(d[..., 1], d[..., 0])
     distance = jnp.hypot(d[..., 0], d[..., 1])
@@ -578,15 +578,26 @@ def _solve(
     return InverseResult(spec.reshape(*shape, 4), residual.reshape(shape), ok.reshape(shape))
 
 
-def _two_start_solve(
+def two_start_solve(
     xyY: jax.Array, iterations: int, start: jax.Array, unroll: bool = False
 ) -> InverseResult:
-    """A fixed-cost solve without the retry pass (the exact inverse's ONNX
-    graph): ``iterations`` Newton iterations from ``start`` (or the table's
-    start where that lands closer) and as many from the table's start alone,
-    keeping per row the answer with the smaller residual. The second solve
-    catches some of the local minima the retry pass otherwise finds, where
-    the data's chroma bound jumps at a hue step."""
+    """A fixed-cost solve without the retry pass (what the exact inverse's ONNX
+    graph computes): ``iterations`` Newton iterations from ``start`` (or the
+    table's start where that lands closer) and as many from the table's start
+    alone, keeping per row the answer with the smaller residual. The second
+    solve catches some of the local minima the retry pass otherwise finds,
+    where the data's chroma bound jumps at a hue step.
+
+    Args:
+      xyY: ``[N, 3]`` float64 xyY (illuminant C, Y in [0, 1]).
+      iterations: Newton iterations of each solve.
+      start: ``[N, 4]`` first guesses ``[hue, value, chroma, code]`` (NaN or
+        grey rows start from the table).
+      unroll: straight-line iterations instead of a loop (for the export).
+
+    Returns:
+      ``InverseResult`` as ``xyY_to_munsell``'s (``ok`` judged the same way).
+    """
     given = _solve(xyY, iterations, start, retries=False, unroll=unroll)
     table = _solve(xyY, iterations, None, retries=False, unroll=unroll)
     use_table = table.residual < given.residual  # NaN rows keep the given answer
@@ -600,8 +611,9 @@ def _two_start_solve(
 
 
 @functools.partial(jax.jit, static_argnames="iterations")
-def _two_start_solve_jit(xyY: jax.Array, iterations: int, start: jax.Array) -> InverseResult:
-    return _two_start_solve(xyY, iterations, start)
+def two_start_solve_jit(xyY: jax.Array, iterations: int, start: jax.Array) -> InverseResult:
+    """``two_start_solve``, jitted (``iterations`` static)."""
+    return two_start_solve(xyY, iterations, start)
 
 
 @functools.partial(jax.jit, static_argnames=("iterations", "retries", "dark"))

@@ -202,7 +202,7 @@ def build_renotation_tables() -> RenotationTables:
     )
 
 
-class _Planes(NamedTuple):
+class PlaneTables(NamedTuple):
     """The tables the forward reads, by plane (a value with data): values 1-9,
     or with ``dark`` 0.2, 0.4, 0.6, 0.8 and 1-9 (value 1 at index ``offset``).
 
@@ -224,7 +224,9 @@ _X, _Y, _RHO, _PHI, _VALID, _METHOD = range(6)
 
 
 @functools.cache
-def _planes(dark: bool) -> _Planes:
+def plane_tables(dark: bool) -> PlaneTables:
+    """The tables the forward reads (numpy, cached): values 1-9, or with
+    ``dark`` the dark planes 0.2-0.8 before them (``PlaneTables``)."""
     t = renotation_tables()
     xy, valid, method, max_chroma = t.xy, t.valid, t.method, t.max_chroma
     if dark:
@@ -237,10 +239,10 @@ def _planes(dark: bool) -> _Planes:
     d = xy - np.asarray(ILLUMINANT_C_xy)
     polar = np.hypot(d[..., 0], d[..., 1]), np.degrees(np.arctan2(d[..., 1], d[..., 0]))
     packed = np.stack([xy[..., 0], xy[..., 1], *polar, valid, method], axis=-1)
-    return _Planes(xy, valid, max_chroma, packed, len(_DARK_VALUES) if dark else 0)
+    return PlaneTables(xy, valid, max_chroma, packed, len(_DARK_VALUES) if dark else 0)
 
 
-def _plane_index(value: jax.Array, offset: int) -> jax.Array:
+def plane_index(value: jax.Array, offset: int) -> jax.Array:
     """Table index of a plane's value (1, ..., 9, and with dark planes
     (``offset`` 4) 0.2, ..., 0.8); may fall outside the table."""
     index = value - 1 + offset
@@ -249,7 +251,7 @@ def _plane_index(value: jax.Array, offset: int) -> jax.Array:
     return index.astype(jnp.int32)
 
 
-def _dark_bounds(value: jax.Array) -> tuple[jax.Array, jax.Array, jax.Array]:
+def dark_bounds(value: jax.Array) -> tuple[jax.Array, jax.Array, jax.Array]:
     """For a value in [0, 1): the dark planes around it ``(lower, upper, on_plane)``,
     lower in {0, 0.2, ..., 0.8} (0: below the data) and upper = lower + 0.2, or
     with ``on_plane`` the plane within 2e-7 (``_ON_DARK_PLANE``) as ``lower``."""
@@ -375,7 +377,7 @@ def _gather(
     return jnp.asarray(table, dtype)[step, value_index, chroma_index]
 
 
-def _ovoid_xy(parts: _Parts, value_index: jax.Array, chroma: jax.Array, tables: _Planes):
+def _ovoid_xy(parts: _Parts, value_index: jax.Array, chroma: jax.Array, tables: PlaneTables):
     """xy on the ovoid of a plane (``value_index`` into ``tables``) and an even
     chroma >= 2.
 
@@ -417,7 +419,7 @@ def _ovoid_xy(parts: _Parts, value_index: jax.Array, chroma: jax.Array, tables: 
     return xy_out, valid
 
 
-def _xy_at_values(parts: _Parts, value_index: jax.Array, chroma: jax.Array, tables: _Planes):
+def _xy_at_values(parts: _Parts, value_index: jax.Array, chroma: jax.Array, tables: PlaneTables):
     """colour's ``munsell_specification_to_xy`` on planes (integer values 1-9,
     and the dark planes where ``tables`` has them).
 
@@ -507,12 +509,12 @@ def munsell_to_xyY_unmasked(spec: jax.Array, *, dark: bool = False) -> tuple[jax
     value_minus = jnp.floor(value_c)
     value_plus = value_minus + 1
     lowest = 1.0  # the lowest plane with data
-    tables = _planes(dark)
+    tables = plane_tables(dark)
     if dark:
         # Below value 1 (and outside colour's snapping to it) the dark planes
         # take the integer values' place, on-plane rows snapping to them.
         below = (value_c < 1) & ~(value_snapped & (nearest == 1))
-        lower, upper, on_plane = _dark_bounds(value_c)
+        lower, upper, on_plane = dark_bounds(value_c)
         value_minus = jnp.where(below, lower, value_minus)
         value_plus = jnp.where(below, upper, value_plus)
         value_snapped = jnp.where(below, on_plane, value_snapped)
@@ -525,7 +527,7 @@ def munsell_to_xyY_unmasked(spec: jax.Array, *, dark: bool = False) -> tuple[jax
         knot_plus = value_plus
     parts = _hue_parts(hue, code)
     values = jnp.clip(jnp.stack([value_minus, value_plus], axis=-1), lowest, 9)
-    xy_pair, valid_pair = _xy_at_values(parts, _plane_index(values, tables.offset), chroma, tables)
+    xy_pair, valid_pair = _xy_at_values(parts, plane_index(values, tables.offset), chroma, tables)
     xy_minus, xy_plus = xy_pair[..., 0, :], xy_pair[..., 1, :]
     valid_minus, valid_plus = valid_pair[..., 0], valid_pair[..., 1]
     xy_plus = jnp.where((value_plus >= 10)[..., None], jnp.asarray(ILLUMINANT_C_xy, dtype), xy_plus)

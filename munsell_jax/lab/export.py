@@ -349,7 +349,7 @@ def export_inverse(out: str | Path | None = None) -> Path:
 
     from jax2onnx import to_onnx
 
-    from munsell_jax.inverse import HYBRID_MODEL, _two_start_solve
+    from munsell_jax.inverse import HYBRID_MODEL, two_start_solve
     from munsell_jax.lab.train import load_run
 
     with jax.enable_x64(True):
@@ -358,7 +358,7 @@ def export_inverse(out: str | Path | None = None) -> Path:
 
         def solve(xyY):
             guess = network(xyY).astype(jnp.float32).astype(jnp.float64)
-            result = _two_start_solve(xyY, INVERSE_ITERATIONS, guess, unroll=True)
+            result = two_start_solve(xyY, INVERSE_ITERATIONS, guess, unroll=True)
             return result.specification, result.residual
 
         # JAX takes the derivatives; jax2onnx then sees only primitives (its
