@@ -101,3 +101,19 @@ def write_markdown(
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
     return text
+
+
+def publish(
+    path: str | Path | None,
+    title: str,
+    command: str,
+    lines: Iterable[str],
+    *,
+    notes: Iterable[str] = (),
+) -> str:
+    """``write_markdown``, then print the text and, if a file was written, its path."""
+    text = write_markdown(path, title, command, lines, notes=notes)
+    print(text)
+    if path is not None and str(path) != "-":
+        print(f"wrote {path}")
+    return text

@@ -35,7 +35,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _output import RESULTS, ROOT, SHARED_MACHINE, write_markdown
+from _output import RESULTS, ROOT, SHARED_MACHINE, publish
 
 from munsell_jax.lab import data
 
@@ -142,16 +142,14 @@ def main() -> None:
         "in-process: this script loading each cached part, best of 3. One run.",
         SHARED_MACHINE,
     ]
-    text = write_markdown(
+    print()
+    publish(
         args.out,
         "The large training set: generation and reload time",
         f"python benchmarks/bench_data.py --dir {args.dir}",
         lines,
         notes=notes,
     )
-    print(f"\n{text}")
-    if args.out != "-":
-        print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":

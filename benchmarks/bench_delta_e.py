@@ -20,7 +20,7 @@ import time
 import colour
 import jax
 import numpy as np
-from _output import RESULTS, SHARED_MACHINE, write_markdown
+from _output import RESULTS, SHARED_MACHINE, publish
 
 from munsell_jax.colorimetry import delta_E_CIE2000
 
@@ -109,12 +109,7 @@ def main(argv: list[str] | None = None) -> None:
     command = f"python benchmarks/bench_delta_e.py --n {n} --repeats {args.repeats}"
     if n_colour != n:
         command += f" --colour-n {n_colour}"
-    text = write_markdown(
-        args.out, "CIEDE2000: munsell_jax against colour-science", command, lines, notes=notes
-    )
-    print(text)
-    if args.out != "-":
-        print(f"wrote {args.out}")
+    publish(args.out, "CIEDE2000: munsell_jax against colour-science", command, lines, notes=notes)
 
 
 if __name__ == "__main__":

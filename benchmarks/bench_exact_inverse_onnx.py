@@ -28,7 +28,7 @@ import numpy as np
 
 jax.config.update("jax_enable_x64", True)
 
-from _output import RESULTS, SHARED_MACHINE, write_markdown  # noqa: E402
+from _output import RESULTS, SHARED_MACHINE, publish  # noqa: E402
 from colour import XYZ_to_Lab, delta_E, xyY_to_XYZ  # noqa: E402
 from colour.notation.munsell import (  # noqa: E402
     munsell_specification_to_xyY,
@@ -136,7 +136,7 @@ def main() -> None:
         f"(one warm-up, best of {args.repeats}).",
         SHARED_MACHINE,
     ]
-    text = write_markdown(
+    publish(
         args.out,
         "The exact inverse as one ONNX graph",
         f"python benchmarks/bench_exact_inverse_onnx.py --n-colour {args.n_colour} "
@@ -144,9 +144,6 @@ def main() -> None:
         lines,
         notes=notes,
     )
-    print(text)
-    if args.out != "-":
-        print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":

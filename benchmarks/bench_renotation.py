@@ -30,7 +30,7 @@ import numpy as np
 
 jax.config.update("jax_enable_x64", True)
 
-from _output import RESULTS, SHARED_MACHINE, write_markdown  # noqa: E402
+from _output import RESULTS, SHARED_MACHINE, publish  # noqa: E402
 from colour.notation.munsell import (  # noqa: E402
     munsell_specification_to_xyY,
     xyY_to_munsell_specification,
@@ -121,16 +121,13 @@ def main() -> None:
         "(their calls are timed too).",
         SHARED_MACHINE,
     ]
-    text = write_markdown(
+    publish(
         args.out,
         "The exact engine against colour-science: time per colour",
         f"python benchmarks/bench_renotation.py --n-colour {n} --repeats {repeats}",
         lines,
         notes=notes,
     )
-    print(text)
-    if args.out != "-":
-        print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":

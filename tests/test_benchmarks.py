@@ -25,6 +25,16 @@ def output():
     return module
 
 
+def test_publish_writes_prints_and_names_the_file(output, tmp_path, capsys):
+    path = tmp_path / "x.md"
+    text = output.publish(path, "A title", "python benchmarks/x.py", ["| a |"])
+    assert path.read_text() == text
+    printed = capsys.readouterr().out
+    assert text in printed and f"wrote {path}" in printed
+    output.publish("-", "A title", "python benchmarks/x.py", ["| a |"])
+    assert "wrote" not in capsys.readouterr().out
+
+
 def test_write_markdown_writes_header_and_lines(output, tmp_path):
     path = tmp_path / "sub" / "x.md"
     text = output.write_markdown(
