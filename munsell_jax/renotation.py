@@ -604,7 +604,7 @@ def munsell_to_xyY(spec: jax.typing.ArrayLike, *, dark: bool = False) -> jax.Arr
     return jnp.where(valid[..., None], xyY, jnp.nan)
 
 
-def maximum_chroma(hue_value_code: jax.typing.ArrayLike) -> jax.Array:
+def maximum_chroma(hue_value_code: jax.typing.ArrayLike, *, dark: bool = False) -> jax.Array:
     """Largest chroma the renotation data cover, as colour's ``maximum_chroma_from_renotation``.
 
     The minimum over the two bounding hue steps and the two bounding integer
@@ -614,15 +614,17 @@ def maximum_chroma(hue_value_code: jax.typing.ArrayLike) -> jax.Array:
     Args:
       hue_value_code: ``[..., 3]`` ``[hue, value, code]`` (hue in [0, 10],
         value in [1, 10], integer code 1..10).
+      dark: values from 0.2 to 1 too, on the dark planes (``munsell_to_xyY``):
+        the minimum over the bounding planes (0.2, 0.4, 0.6, 0.8, 1), or the
+        plane alone within 2e-7 of it.
 
     Returns:
       ``[...]`` maximum chroma (even number, or interpolated above value 9);
-      NaN for values below 1 or malformed hue/code.
+      NaN for values below 1 (with ``dark``, 0.2) or malformed hue/code.
     """
     hvc = as_float(hue_value_code)
     check_last_axis(hvc, 3, "hue_value_code [hue, value, code]")
     hue, value, code = hvc[..., 0], hvc[..., 1], hvc[..., 2]
-    tables = renotation_tables()
     ok = (
         jnp.isfinite(hue)
         & jnp.isfinite(value)
@@ -631,7 +633,7 @@ def maximum_chroma(hue_value_code: jax.typing.ArrayLike) -> jax.Array:
         & (code == jnp.round(code))
         & (code >= 1)
         & (code <= 10)
-        & (value >= 1)
+        & (value >= (_DARK_VALUES[0] if dark else 1))
     )
     hue = jnp.where(ok, hue, 5.0)
     code = jnp.where(ok, code, 5.0)
@@ -646,11 +648,21 @@ def maximum_chroma(hue_value_code: jax.typing.ArrayLike) -> jax.Array:
     step_cw = jnp.where(on_step, step_ccw, floor_mod(step_ccw - 1, _N_HUES))
     step_ccw, step_cw = step_ccw.astype(jnp.int32), step_cw.astype(jnp.int32)
 
-    table = jnp.asarray(tables.max_chroma, hvc.dtype)
-    value_minus = jnp.floor(value).astype(jnp.int32)
+    planes = plane_tables(dark)
+    table = jnp.asarray(planes.max_chroma, hvc.dtype)
+    value_minus = jnp.floor(value)
     value_plus = jnp.where(floor_mod(value, 1) == 0, value_minus, value_minus + 1)
-    vm = jnp.clip(value_minus - 1, 0, 8)
-    vp = jnp.clip(value_plus - 1, 0, 8)
+    if dark:
+        lower_plane, upper_plane, on_plane = dark_bounds(value)
+        below = value < 1
+        value_minus = jnp.where(below, lower_plane, value_minus)
+        value_plus = jnp.where(below, jnp.where(on_plane, lower_plane, upper_plane), value_plus)
+    last = table.shape[1] - 1
+    vm = jnp.clip(plane_index(value_minus, planes.offset), planes.offset, last)
+    vp = jnp.clip(plane_index(value_plus, planes.offset), planes.offset, last)
+    if dark:
+        vm = jnp.where(value < 1, plane_index(value_minus, planes.offset), vm)
+        vp = jnp.where(value < 1, plane_index(value_plus, planes.offset), vp)
     lower = jnp.minimum(table[step_cw, vm], table[step_ccw, vm])
     both = jnp.minimum(lower, jnp.minimum(table[step_cw, vp], table[step_ccw, vp]))
     Y, Y9, Y10 = value_to_luminance(value), value_to_luminance(9.0), value_to_luminance(10.0)

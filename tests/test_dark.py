@@ -141,3 +141,24 @@ def test_random_dark_colours_round_trip(solved, dark_entries):
     back, valid = munsell_to_xyY_unmasked(np.asarray(result.specification)[n:], dark=True)
     assert valid.all()
     np.testing.assert_allclose(back, xyY[n:], rtol=0, atol=1e-4)
+
+
+def test_maximum_chroma_reaches_the_dark_data(dark_entries):
+    specs, _ = dark_entries
+    hvc = specs[:, [0, 1, 3]]
+    ceiling = np.asarray(mj.maximum_chroma(hvc, dark=True))
+    assert (ceiling >= specs[:, 2]).all()
+    assert np.isnan(np.asarray(mj.maximum_chroma(hvc))).all()  # colour stops at value 1
+    # Unchanged from value 1 up; below 0.2 there are no data.
+    above = _random_specs(5, 500, 1.0, 10.0)[:, [0, 1, 3]]
+    np.testing.assert_array_equal(
+        np.asarray(mj.maximum_chroma(above, dark=True)), np.asarray(mj.maximum_chroma(above))
+    )
+    below = _random_specs(6, 50, 0.0, 0.2 - 1e-6)[:, [0, 1, 3]]
+    assert np.isnan(np.asarray(mj.maximum_chroma(below, dark=True))).all()
+    # A chroma at the ceiling exists (hues off the steps, values off the planes).
+    rows = _random_specs(7, 2000, 0.2, 0.99)
+    rows[:, 2] = np.asarray(mj.maximum_chroma(rows[:, [0, 1, 3]], dark=True))
+    rows = rows[rows[:, 2] > 0]
+    assert len(rows) > 1500
+    assert munsell_to_xyY_unmasked(rows, dark=True)[1].all()
