@@ -658,11 +658,8 @@ def maximum_chroma(hue_value_code: jax.typing.ArrayLike, *, dark: bool = False) 
         value_minus = jnp.where(below, lower_plane, value_minus)
         value_plus = jnp.where(below, jnp.where(on_plane, lower_plane, upper_plane), value_plus)
     last = table.shape[1] - 1
-    vm = jnp.clip(plane_index(value_minus, planes.offset), planes.offset, last)
-    vp = jnp.clip(plane_index(value_plus, planes.offset), planes.offset, last)
-    if dark:
-        vm = jnp.where(value < 1, plane_index(value_minus, planes.offset), vm)
-        vp = jnp.where(value < 1, plane_index(value_plus, planes.offset), vp)
+    vm = jnp.clip(plane_index(value_minus, planes.offset), 0, last)
+    vp = jnp.clip(plane_index(value_plus, planes.offset), 0, last)
     lower = jnp.minimum(table[step_cw, vm], table[step_ccw, vm])
     both = jnp.minimum(lower, jnp.minimum(table[step_cw, vp], table[step_ccw, vp]))
     Y, Y9, Y10 = value_to_luminance(value), value_to_luminance(9.0), value_to_luminance(10.0)
