@@ -49,6 +49,17 @@ import jax.numpy as jnp
 import numpy as np
 
 from munsell_jax.arrays import as_float, check_last_axis, floor_mod
+from munsell_jax.cells import (
+    CellPlanes,
+    astm_chroma,
+    cell_of,
+    cell_planes,
+    cell_residual,
+    edge_answer,
+    snap_zone_answer,
+    walk_cells,
+    wrap_step,
+)
 from munsell_jax.colorimetry import ILLUMINANT_C_xy
 from munsell_jax.renotation import (
     dark_bounds,
@@ -217,9 +228,13 @@ def _start_table(dark: bool = False) -> tuple[np.ndarray, np.ndarray]:
     return np.moveaxis(angle, 0, -1), np.moveaxis(radius, 0, -1)
 
 
-def _initial_guess(xy: jax.Array, value: jax.Array, dark: bool) -> tuple[jax.Array, jax.Array]:
+def _initial_guess(
+    xy: jax.Array, value: jax.Array, dark: bool, planes: CellPlanes | None = None
+) -> tuple[jax.Array, jax.Array]:
     """(ASTM hue, chroma) from the data's ovoids at the nearest plane (integer
-    value, or with ``dark`` below value 1 the nearest dark plane).
+    value, or with ``dark`` below value 1 the nearest dark plane), or with
+    ``planes`` between the two planes the value reads, weighted as the forward
+    weights them.
 
     The hue is interpolated in angle about the white point between the two
     hue steps around the target, the chroma scaled by radius; first on the
@@ -229,17 +244,31 @@ def _initial_guess(xy: jax.Array, value: jax.Array, dark: bool) -> tuple[jax.Arr
     as the Newton solve).
     """
     angles, radii = (jnp.asarray(t, xy.dtype) for t in _start_table(dark))
-    plane = jnp.clip(jnp.round(value), 1, 9)
-    if dark:
-        plane = jnp.where(value < 1, jnp.clip(jnp.round(5 * value), 1, 5) / 5, plane)
-    v = plane_index(plane, plane_tables(dark).offset)
+    if planes is None:
+        plane = jnp.clip(jnp.round(value), 1, 9)
+        if dark:
+            plane = jnp.where(value < 1, jnp.clip(jnp.round(5 * value), 1, 5) / 5, plane)
+        v = plane_index(plane, plane_tables(dark).offset)
     d = xy - jnp.asarray(ILLUMINANT_C_xy, xy.dtype)
     target = jnp.arctan2(d[..., 1], d[..., 0])
     distance = jnp.hypot(d[..., 0], d[..., 1])
     pick = lambda t, i: jnp.take_along_axis(t, i[..., None], axis=-1)[..., 0]  # noqa: E731
 
+    def ring(ring_index):
+        """Angles and radii of the ovoid ``ring_index`` at the 40 steps: ``[..., 40]``."""
+        if planes is None:
+            return angles[v, ring_index], radii[v, ring_index]
+        index = planes.index, ring_index[..., None]
+        angle, radius = angles[index], radii[index]  # [..., 2, 40]
+        white = planes.white[..., None]
+        radius = jnp.where(white, 0.0, radius)  # value 10: the white point
+        turn = floor_mod(angle[..., 1, :] - angle[..., 0, :] + jnp.pi, 2 * jnp.pi) - jnp.pi
+        turn = jnp.where(white[..., 1, :], 0.0, turn)
+        tau = planes.weight[..., 1:]
+        return angle[..., 0, :] + tau * turn, jnp.einsum("...p,...pk->...k", planes.weight, radius)
+
     def estimate(ring_index):
-        angle, radius = angles[v, ring_index], radii[v, ring_index]  # [..., 40]
+        angle, radius = ring(ring_index)
         # The angle grows with the ASTM hue: the step below the target is the
         # one with the smallest angle from it, counter-clockwise.
         ahead = floor_mod(target[..., None] - angle, 2 * jnp.pi)
@@ -247,11 +276,11 @@ def _initial_guess(xy: jax.Array, value: jax.Array, dark: bool) -> tuple[jax.Arr
         above = jnp.where(below == 39, 0, below + 1)
         width = floor_mod(pick(angle, above) - pick(angle, below), 2 * jnp.pi)
         t = jnp.clip(pick(ahead, below) / jnp.where(width > 0, width, 1.0), 0.0, 1.0)
-        ring = (1 - t) * pick(radius, below) + t * pick(radius, above)
-        chroma = 2.0 * (ring_index + 1) * distance / ring
+        ring_radius = (1 - t) * pick(radius, below) + t * pick(radius, above)
+        chroma = 2.0 * (ring_index + 1) * distance / jnp.where(ring_radius > 0, ring_radius, 1.0)
         return floor_mod(2.5 * (below + 1 + t), 100.0), chroma
 
-    astm, chroma = estimate(jnp.zeros_like(v))
+    astm, chroma = estimate(jnp.zeros(xy.shape[:-1], jnp.int32))
     for _ in range(2):
         astm, chroma = estimate(jnp.clip(jnp.round(chroma / 2) - 1, 0, 24).astype(jnp.int32))
     return astm, jnp.clip(chroma, _MIN_CHROMA, _chroma_bound(astm, value, dark))
@@ -526,19 +555,99 @@ def _solve(
     retries: bool = True,
     dark: bool = False,
     unroll: bool = False,
+    cells: bool = False,
 ) -> InverseResult:
+    """The inverse: ``cells`` walks the renotation cells (``_walk``), else the
+    Newton solve from the table's start or ``start``."""
     shape = xyY.shape[:-1]
     xyY = xyY.reshape(-1, 3)
-    dtype = xyY.dtype
     Y = xyY[..., 2]
     finite = jnp.all(jnp.isfinite(xyY), axis=-1)
     # Solve every row on safe numbers; report the unsolvable ones through ``ok``.
-    grey_xy = jnp.asarray(ILLUMINANT_C_xy, dtype)
+    grey_xy = jnp.asarray(ILLUMINANT_C_xy, xyY.dtype)
     xy = jnp.where(finite[..., None], xyY[..., :2], grey_xy)
     # colour's table extrapolates Y = 1 to value 10.0000002: clip to [0, 10].
     value = jnp.clip(luminance_to_value(jnp.where(finite, Y, 0.5)), 0.0, 10.0)
     value_solve = _chromatic_value(value, dark)
 
+    if cells:
+        astm, chroma = _walk(xy, value_solve, finite, dark)
+    else:
+        astm, chroma = _newton_solve(
+            xy, value_solve, finite, iterations, start, retries, dark, unroll
+        )
+    return _answer(xyY, xy, Y, value, value_solve, finite, astm, chroma, dark, shape)
+
+
+_WALK_ROUNDS = 5  # cells solved per row on the walk (the last two on the arcs too)
+_WALK_MORE = 4  # more cells for the rows the walk leaves outside their cell
+
+
+def _walk(xy, value, finite, dark: bool) -> tuple[jax.Array, jax.Array]:
+    """(ASTM hue, chroma) by walking the renotation cells (``munsell_jax.cells``).
+
+    From the ovoids' start between the value's planes, each row solves the
+    forward's own formula in its cell and moves to the cell the solution
+    points to, ``_WALK_ROUNDS`` times; inside colour's 1e-3 hue snapping
+    zones the closer of the step's line and the zone's edge. Rows that end
+    outside their cell or beyond the data get second chances
+    (``_walk_second_chances``): more cells, then the nearest point of the
+    data's edge.
+    """
+    planes = cell_planes(value, dark)
+    step, k = cell_of(*_initial_guess(xy, value, dark, planes))
+    step, k, u, w, inside, valid = walk_cells(xy, planes, step, k, _WALK_ROUNDS, dark)
+    u, w = snap_zone_answer(xy, planes, step, k, u, w, dark)
+    pending = finite & ~(inside & valid)
+    step, k, u, w = _walk_second_chances(xy, planes, (step, k, u, w), pending, dark)
+    return astm_chroma(step, k, u, w)
+
+
+def _walk_second_chances(xy, planes: CellPlanes, cell, pending, dark: bool):
+    """For the ``pending`` rows, the first ``size`` (a 32nd of the batch, at
+    least 16) at a time: ``_WALK_MORE`` more cells from where the walk ended
+    and from the hue cells either side (the forward's image of neighbouring
+    cells can overlap where the data's chroma bound jumps); the first that
+    ends inside a cell the data cover, else the closest of their answers
+    (clipped into their cells) and the nearest point of the data's edge
+    (``cells.edge_answer``)."""
+    n = xy.shape[0]
+    size = min(n, max(16, n // 32))
+
+    def chunk(state):
+        cell, pending = state
+        _, rows = jax.lax.top_k(pending.astype(jnp.int32), size)
+        target = xy[rows]
+        sub_planes = jax.tree.map(lambda a: a[rows], planes)
+        step, k = cell[0][rows], cell[1][rows]
+        candidates = []
+        for shift in (0, -1, 1):
+            walked = walk_cells(
+                target, sub_planes, wrap_step(step + shift), k, _WALK_MORE, dark, _WALK_MORE
+            )
+            s, kk, u, w, inside, valid = walked
+            u, w = snap_zone_answer(target, sub_planes, s, kk, u, w, dark)
+            residual = cell_residual(target, sub_planes, s, kk, u, w, dark)
+            # Inside a covered cell is exact (up to the snapping zones).
+            residual = jnp.where(valid, jnp.where(inside, 0.0, residual), jnp.inf)
+            candidates.append((s, kk, u, w, residual))
+        candidates.append(edge_answer(target, sub_planes, step, dark))
+        stacked = [jnp.stack(parts) for parts in zip(*candidates, strict=True)]
+        best = jnp.argmin(stacked[-1], axis=0)[None]
+        answer = [jnp.take_along_axis(a, best, axis=0)[0] for a in stacked[:-1]]
+        # Rows that were not pending (when fewer are) keep their cell.
+        keep = ~pending[rows]
+        answer = [jnp.where(keep, a[rows], b) for a, b in zip(cell, answer, strict=True)]
+        cell = tuple(a.at[rows].set(b) for a, b in zip(cell, answer, strict=True))
+        return cell, pending.at[rows].set(False)
+
+    cell, _ = jax.lax.while_loop(lambda state: jnp.any(state[1]), chunk, (cell, pending))
+    return cell
+
+
+def _newton_solve(xy, value_solve, finite, iterations, start, retries, dark, unroll):
+    """(ASTM hue, chroma) by the Newton solve (and the retry pass)."""
+    dtype = xy.dtype
     astm_start, chroma_start = _initial_guess(xy, value_solve, dark)
     if start is not None:
         astm_start, chroma_start = _closer_start(
@@ -557,7 +666,13 @@ def _solve(
         astm, chroma = _retry_pass(
             xy, value_solve, astm, chroma, residual, finite, iterations, dark
         )
+    return astm, chroma
 
+
+def _answer(xyY, xy, Y, value, value_solve, finite, astm, chroma, dark, shape) -> InverseResult:
+    """The specification of (ASTM hue, chroma) at the solved value, checked
+    through the exact forward."""
+    grey_xy = jnp.asarray(ILLUMINANT_C_xy, xy.dtype)
     # Inside a hue snapping zone the forward reads the data point itself:
     # report the step, which gives the same xy.
     nearest_step = 2.5 * jnp.round(astm / 2.5)
@@ -616,15 +731,16 @@ def two_start_solve_jit(xyY: jax.Array, iterations: int, start: jax.Array) -> In
     return two_start_solve(xyY, iterations, start)
 
 
-@functools.partial(jax.jit, static_argnames=("iterations", "retries", "dark"))
+@functools.partial(jax.jit, static_argnames=("iterations", "retries", "dark", "cells"))
 def _solve_jit(
     xyY: jax.Array,
     iterations: int,
     start: jax.Array | None = None,
     retries: bool = True,
     dark: bool = False,
+    cells: bool = False,
 ) -> InverseResult:
-    return _solve(xyY, iterations, start, retries, dark)
+    return _solve(xyY, iterations, start, retries, dark, cells=cells)
 
 
 _TIKHONOV = 1e-12  # relative damping of the implicit derivative where the forward is flat
@@ -716,9 +832,9 @@ HYBRID_MODEL = "from_xyY/residual_mlp_cartesian_exact5"
 def xyY_to_munsell(
     xyY: jax.typing.ArrayLike,
     *,
-    iterations: int = _ITERATIONS,
-    init: str | jax.typing.ArrayLike = "table",
-    retries: bool = True,
+    init: str | jax.typing.ArrayLike | None = None,
+    iterations: int | None = None,
+    retries: bool | None = None,
     dark: bool = False,
 ) -> InverseResult:
     """CIE xyY -> Munsell specification, batched and exact to the renotation.
@@ -727,53 +843,49 @@ def xyY_to_munsell(
       xyY: ``[..., 3]`` xyY under illuminant C, Y in [0, 1]; numpy or JAX,
         float32 or float64 (float64 recommended: the residuals quoted below
         are float64 figures).
-      iterations: Newton iterations (fixed budget; with the retry pass the
-        default converges on the renotation's whole domain); the last one
-        also takes the local second-order model's step where it is short.
-      init: where the Newton solve starts.
+      init: the solver.
 
-        - ``"table"``: the renotation data's ovoids (below);
-        - ``"model"``: the prediction of the shipped model ``HYBRID_MODEL``
-          (the exact hybrid: the model's answer, made exact by Newton
-          steps). With the retry pass, ``iterations=1`` brings every REAL
-          colour that has an exact answer within CIEDE2000 1e-3 (the table's
-          start needs 5), and ``iterations=2`` every one of 2,734 random
-          valid colours (the table: 6); but the retry pass does much of that
-          work: without it one iteration leaves 1,047 of the 2,702 REAL
-          colours above 1e-3 (max 0.49), two leave 8 (max 0.093), and no
-          budget up to 8 leaves none (the table's start: 8 left after 8).
-          Per row, without retries, the model's start needs 1.39 iterations
-          on average and the table's 1.70. The model's inference comes on
-          top: about 18 ms per 2,734 colours on 2 CPU cores, more than one
-          or two retry-free iterations (12-15 ms). See
-          ``benchmarks/bench_hybrid.py`` and
-          ``results/benchmarks/hybrid.md``;
-        - ``"<direction>/<name>"`` or a model folder: that model's prediction;
-        - ``[..., 4]`` specifications: your own first guesses.
+        - ``None`` (default): the cell walk (``munsell_jax.cells``). At the
+          value Y gives, colour's interpolation inside one renotation cell
+          (two hue steps, two even chromas) is a closed formula; each row
+          solves it in its cell (a quadratic, then Newton steps where the
+          cell interpolates radially) and walks to the cell the solution
+          points to, from the data's ovoids between the value's planes.
+          Inside colour's 1e-3 hue snapping zones it takes the closer of the
+          step's data line and the zone's edge; rows left outside their
+          cell or beyond the data get a few more cells, then the nearest
+          point of the data's edge. About 2 us per colour at batch 2,734 on
+          2 CPU cores (``make bench``), with the same ``ok`` as the Newton
+          solve on REAL and no larger residual.
+        - ``"table"``: the damped Newton solve on the exact forward, from
+          the data's ovoids at the nearest plane, then the retry pass.
+        - ``"model"``: the Newton solve from the prediction of the shipped
+          model ``HYBRID_MODEL`` (the exact hybrid). With the retry pass,
+          ``iterations=1`` brings every REAL colour that has an exact
+          answer within CIEDE2000 1e-3 (the table's start needs 5); without
+          it one iteration leaves 1,047 of the 2,702 REAL colours above 1e-3
+          (max 0.49), two leave 8 (max 0.093). The model's inference comes
+          on top (about 18 ms per 2,734 colours on 2 CPU cores). See
+          ``benchmarks/bench_hybrid.py`` and ``results/benchmarks/hybrid.md``.
+        - ``"<direction>/<name>"`` or a model folder: the Newton solve from
+          that model's prediction;
+        - ``[..., 4]`` specifications: the Newton solve from your own first
+          guesses.
 
         Rows whose guess is grey or NaN, or lands further from ``xyY`` than
-        the table's start, start from the table; with ``retries``, rows the
-        solve leaves inexact get the same second chances whatever the start.
-      retries: the retry pass (default True). Every row the Newton
-        iterations leave above 1e-7 in xy is solved again from five more
-        starts around the hue where it ended, each with the same
-        ``iterations``, and searched in chroma on the four nearest hue steps,
-        keeping the closest. It finds the answer where the solve ends in a
-        local minimum (at a jump of the data's chroma bound, or 1e-3 in hue
-        off a step whose snapping zone holds the answer) and the nearest
-        edge point for colours beyond the data. It goes through the rows a
-        sixteenth of the batch at a time, so a batch pays in proportion to
-        how many rows are left inexact: colours with no exact answer always
-        pay it, and a short budget pays it for every row it leaves close but
-        not exact (from the model with ``iterations=1``, 1,402 of the 2,734
-        REAL colours: 50 ms of the call's 62 ms on 2 CPU cores; with the
-        default budget from the table, 100 rows: 16 of 44 ms).
-
-        ``False``: the fixed budget of Newton iterations only (no while
-        loop; the cost does not depend on the input). Rows may then end in
-        a local minimum, and ``ok`` (a 1e-4 test in xy) does not flag every
-        row above CIEDE2000 1e-3: from the model with ``iterations=1``, 903
-        of the 1,047 REAL colours above it are ``ok``.
+        the table's start, start from the table.
+      iterations: Newton iterations (default 8; only with ``init``); the
+        last one also takes the local second-order model's step where it is
+        short.
+      retries: the Newton solve's retry pass (default True; only with
+        ``init``). Every row the Newton iterations leave above 1e-7 in xy is
+        solved again from five more starts around the hue where it ended,
+        and searched in chroma on the four nearest hue steps, keeping the
+        closest; the rows go a sixteenth of the batch at a time, so a batch
+        pays in proportion to how many rows are left inexact. ``False``:
+        the fixed budget only; rows may then end in a local minimum, and
+        ``ok`` (a 1e-4 test in xy) does not flag every row above CIEDE2000
+        1e-3.
 
       dark: solve chromatic colours darker than value 1 too, on the
         renotation's dark planes (values 0.2-0.8 of ``MUNSELL_COLOURS_ALL``,
@@ -807,6 +919,17 @@ def xyY_to_munsell(
     differentiable = as_float(xyY)
     xyY = jax.lax.stop_gradient(differentiable)
     check_last_axis(xyY, 3, "xyY")
+    if init is None:
+        if iterations is not None or retries is not None:
+            raise ValueError(
+                "iterations and retries set the Newton solve: give init ('table', 'model', "
+                "a model or first guesses) to use it"
+            )
+        result = _solve_jit(xyY, 0, None, False, bool(dark), cells=True)
+        spec = _with_implicit_derivative(differentiable, result.specification, bool(dark))
+        return result._replace(specification=spec)
+    iterations = _ITERATIONS if iterations is None else int(iterations)
+    retries = True if retries is None else bool(retries)
     start = None
     if isinstance(init, str) and init != "table":
         from munsell_jax.hub import load_model
@@ -821,6 +944,6 @@ def xyY_to_munsell(
             )
     if start is not None:
         start = jax.lax.stop_gradient(jnp.asarray(start, xyY.dtype))
-    result = _solve_jit(xyY, iterations, start, bool(retries), bool(dark))
+    result = _solve_jit(xyY, iterations, start, retries, bool(dark))
     spec = _with_implicit_derivative(differentiable, result.specification, bool(dark))
     return result._replace(specification=spec)

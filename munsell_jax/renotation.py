@@ -262,6 +262,54 @@ def dark_bounds(value: jax.Array) -> tuple[jax.Array, jax.Array, jax.Array]:
     return k / 5, (k + 1) / 5, on_plane
 
 
+class ValuePlanes(NamedTuple):
+    """The planes the forward interpolates between at a value (float values).
+
+    Attributes:
+      minus, plus: the bounding planes (integer values, or with ``dark``
+        below value 1 the dark planes); ``plus`` may be 10 (the white point).
+      knot_plus: the luminance knot of ``plus`` (``plus``, except the top dark
+        interval, which ends at 0.999 where colour's snapping to value 1 begins).
+      nearest: the plane a snapped value reads.
+      snapped: within colour's 1e-3 of an integer value (or 2e-7 of a dark plane).
+      lowest: the lowest plane with data (1, or 0.2 with ``dark``).
+    """
+
+    minus: jax.Array
+    plus: jax.Array
+    knot_plus: jax.Array
+    nearest: jax.Array
+    snapped: jax.Array
+    lowest: float
+
+
+def value_planes(value: jax.Array, dark: bool = False) -> ValuePlanes:
+    """The planes ``munsell_to_xyY`` reads at ``value`` (``ValuePlanes``)."""
+    nearest = jnp.round(value)
+    snapped = jnp.abs(value - nearest) <= _THRESHOLD_INTEGER
+    minus = jnp.floor(value)
+    plus = minus + 1
+    if not dark:
+        return ValuePlanes(minus, plus, plus, nearest, snapped, 1.0)
+    # Below value 1 (and outside colour's snapping to it) the dark planes
+    # take the integer values' place, on-plane rows snapping to them.
+    below = (value < 1) & ~(snapped & (nearest == 1))
+    lower, upper, on_plane = dark_bounds(value)
+    # The top interval ends where colour's snapping to value 1 begins, so
+    # that the two meet without a jump.
+    knot_plus = jnp.where(
+        below & (upper == 1), 1 - _THRESHOLD_INTEGER, jnp.where(below, upper, plus)
+    )
+    return ValuePlanes(
+        jnp.where(below, lower, minus),
+        jnp.where(below, upper, plus),
+        knot_plus,
+        jnp.where(below, lower, nearest),
+        jnp.where(below, on_plane, snapped),
+        float(_DARK_VALUES[0]),
+    )
+
+
 def value_to_luminance(value: jax.typing.ArrayLike) -> jax.Array:
     """Munsell value -> luminance Y by the ASTM D1535 polynomial.
 
@@ -504,27 +552,8 @@ def munsell_to_xyY_unmasked(spec: jax.Array, *, dark: bool = False) -> tuple[jax
     chroma = jnp.where(safe, chroma, 2.0)
     value_c = jnp.where(safe, value, 5.0)
 
-    nearest = jnp.round(value_c)
-    value_snapped = jnp.abs(value_c - nearest) <= _THRESHOLD_INTEGER
-    value_minus = jnp.floor(value_c)
-    value_plus = value_minus + 1
-    lowest = 1.0  # the lowest plane with data
+    value_minus, value_plus, knot_plus, nearest, value_snapped, lowest = value_planes(value_c, dark)
     tables = plane_tables(dark)
-    if dark:
-        # Below value 1 (and outside colour's snapping to it) the dark planes
-        # take the integer values' place, on-plane rows snapping to them.
-        below = (value_c < 1) & ~(value_snapped & (nearest == 1))
-        lower, upper, on_plane = dark_bounds(value_c)
-        value_minus = jnp.where(below, lower, value_minus)
-        value_plus = jnp.where(below, upper, value_plus)
-        value_snapped = jnp.where(below, on_plane, value_snapped)
-        nearest = jnp.where(below, lower, nearest)
-        lowest = _DARK_VALUES[0]
-        # The top interval ends where colour's snapping to value 1 begins, so
-        # that the two meet without a jump.
-        knot_plus = jnp.where(below & (upper == 1), 1 - _THRESHOLD_INTEGER, value_plus)
-    else:
-        knot_plus = value_plus
     parts = _hue_parts(hue, code)
     values = jnp.clip(jnp.stack([value_minus, value_plus], axis=-1), lowest, 9)
     xy_pair, valid_pair = _xy_at_values(parts, plane_index(values, tables.offset), chroma, tables)

@@ -394,15 +394,42 @@ def test_hybrid_without_retries_on_real(solved, real_delta_e):
     assert 1 <= over[2] <= 10 and worst[2] < 0.1
 
 
-def test_default_budget_needs_the_retry_pass(solved, real_delta_e):
+@pytest.fixture(scope="module")
+def real_newton(solved):
+    """The Newton solve from the table (8 iterations and the retry pass) on REAL."""
+    return xyY_to_munsell(solved["real"]["xyY"], init="table")
+
+
+def test_the_cell_walk_agrees_with_the_newton_solve(solved, real_newton, real_delta_e):
+    """The default (the cell walk) and the Newton solve: the same ``ok`` on
+    REAL, no row further from its input, the same answers where both are exact."""
+    real = solved["real"]
+    walk_residual, newton_residual = real["residual"], np.asarray(real_newton.residual)
+    np.testing.assert_array_equal(real["ok"], np.asarray(real_newton.ok))
+    assert np.all(walk_residual <= np.maximum(1.01 * newton_residual, _EXACT))
+    delta_e, has_exact = real_delta_e
+    assert np.all(delta_e(real_newton.specification)[has_exact] <= 1e-3)
+    both = (walk_residual <= 1e-12) & (newton_residual <= 1e-12)
+    assert both.sum() > 2_600
+    np.testing.assert_allclose(
+        real["spec"][both], np.asarray(real_newton.specification)[both], rtol=0, atol=1e-9
+    )
+
+
+def test_iterations_need_the_newton_solve():
+    with pytest.raises(ValueError, match="Newton"):
+        xyY_to_munsell(np.array([0.3, 0.3, 0.2]), retries=False)
+
+
+def test_default_budget_needs_the_retry_pass(solved, real_delta_e, real_newton):
     """From the table, 8 iterations without retries leave a few REAL colours
-    that have an exact answer above CIEDE2000 1e-3 (8, max 0.29): the
-    default's exactness is the retry pass's. ``retries=False`` changes
-    nothing else: the rows the first solve leaves within 1e-7 in xy, which
-    the retry pass does not touch, are the default's answers."""
+    that have an exact answer above CIEDE2000 1e-3 (8, max 0.29): the Newton
+    solve's exactness is the retry pass's. ``retries=False`` changes nothing
+    else: the rows the first solve leaves within 1e-7 in xy, which the retry
+    pass does not touch, get the same answers."""
     delta_e, has_exact = real_delta_e
     real = solved["real"]
-    result = xyY_to_munsell(real["xyY"], retries=False)
+    result = xyY_to_munsell(real["xyY"], init="table", retries=False)
     error = delta_e(result.specification)[has_exact]
     print(f"table, 8 iterations, no retries: {np.sum(error > 1e-3)} rows > 1e-3, max {error.max()}")
     assert 1 <= np.sum(error > 1e-3) <= 10 and error.max() < 0.5
@@ -410,7 +437,7 @@ def test_default_budget_needs_the_retry_pass(solved, real_delta_e):
     assert first_pass_exact.sum() > 2_500
     np.testing.assert_allclose(
         np.asarray(result.specification)[first_pass_exact],
-        real["spec"][first_pass_exact],
+        np.asarray(real_newton.specification)[first_pass_exact],
         rtol=0,
         atol=1e-12,
     )
