@@ -213,6 +213,13 @@ def _solve_cell(target: jax.Array, c: _Corners, weight: jax.Array, arcs: bool = 
     return u, w
 
 
+def _jump(t: jax.Array, most: int) -> jax.Array:
+    """Cells to move for a solution at ``t`` outside [0, 1]: toward it, at
+    least one and at most ``most``."""
+    jump = jnp.clip(jnp.floor(t), -most, most).astype(jnp.int32)
+    return jnp.where(t > 1, jnp.maximum(jump, 1), jnp.minimum(jump, -1))
+
+
 def walk_cells(
     target: jax.Array,
     planes: CellPlanes,
@@ -232,37 +239,23 @@ def walk_cells(
     for i in range(rounds):
         # Never into a cell the data do not cover: its missing corners would
         # give the formula another, meaningless, solution.
-        k = jnp.minimum(k, jnp.maximum(_top_interval(step, planes, dark), 0))
+        top = _top_interval(step, planes, dark)
+        k = jnp.minimum(k, jnp.maximum(top, 0))
         c = _corners(step, k, planes, dark)
         u, w = _solve_cell(target, c, planes.weight, arcs=i >= rounds - arc_rounds)
         below_u, above_u = u < -_CELL_TOLERANCE, u > 1 + _CELL_TOLERANCE
         below_w, above_w = w < -_CELL_TOLERANCE, w > 1 + _CELL_TOLERANCE
         if i < rounds - 1:
             # Far outside, jump as far as the cell's own formula points (up to
-            # ``_MAX_JUMP`` cells), else to the neighbour.
-            jump_u = jnp.clip(jnp.floor(u), -_MAX_JUMP[0], _MAX_JUMP[0]).astype(jnp.int32)
-            jump_w = jnp.clip(jnp.floor(w), -_MAX_JUMP[1], _MAX_JUMP[1]).astype(jnp.int32)
-            step = wrap_step(
-                step
-                + jnp.where(
-                    above_u | below_u,
-                    jnp.where(above_u, jnp.maximum(jump_u, 1), jnp.minimum(jump_u, -1)),
-                    0,
-                )
-            )
-            k = jnp.clip(
-                k
-                + jnp.where(
-                    above_w | below_w,
-                    jnp.where(above_w, jnp.maximum(jump_w, 1), jnp.minimum(jump_w, -1)),
-                    0,
-                ),
-                0,
-                _N_INTERVALS - 1,
-            )
+            # ``_MAX_JUMP`` cells), else to the neighbour. While the chroma is
+            # off, the formula's hue is an extrapolation: move in hue only when
+            # it points well beyond the cell, or the cell's data end below.
+            move_w = below_w | (above_w & (k < top))
+            move_u = (below_u | above_u) & (~move_w | (u < -0.25) | (u > 1.25))
+            step = wrap_step(step + jnp.where(move_u, _jump(u, _MAX_JUMP[0]), 0))
+            k = jnp.clip(k + jnp.where(move_w, _jump(w, _MAX_JUMP[1]), 0), 0, _N_INTERVALS - 1)
     inside = ~(below_u | above_u | below_w | above_w)
-    used = planes.weight > 0
-    valid = jnp.all(c.valid | ~used[..., :, None, None], axis=(-3, -2, -1))
+    valid = _covered(c, planes)
     return step, k, jnp.clip(u, 0.0, 1.0), jnp.clip(w, 0.0, 1.0), inside, valid
 
 
@@ -280,8 +273,9 @@ def snap_zone_answer(
 ):
     """Where the cell's solution (u, w) falls within colour's 1e-3 of a hue
     step, the forward reads the step's own data instead: the closer of the
-    step's line and the zone's edge in the cell. Returns (u, w) (u exactly 0
-    or 1 on the step)."""
+    step's line and the zone's edge in the cell, unless the neighbouring cell
+    across the step holds an exact answer outside its own zone. Returns
+    (step, k, u, w) (u exactly 0 or 1 on the step)."""
     c = _corners(step, k, planes, dark)
     side = (u > 0.5).astype(jnp.int32)
     in_zone = (u < _SNAP) | (u > 1 - _SNAP)
@@ -300,7 +294,26 @@ def snap_zone_answer(
     (u_step, w_step, r_step), (u_e, w_e, r_e) = candidates
     u_zone = jnp.where(r_step <= r_e, u_step, u_e)
     w_zone = jnp.where(r_step <= r_e, w_step, w_e)
-    return jnp.where(in_zone, u_zone, u), jnp.where(in_zone, w_zone, w)
+    # Across the step the neighbouring cell's image can overlap this one's
+    # (their methods and chroma bounds differ): an exact answer there, outside
+    # its own snapping zone, beats both.
+    neighbour = wrap_step(step + jnp.where(side == 1, 1, -1))
+    k_neighbour = jnp.minimum(k, jnp.maximum(_top_interval(neighbour, planes, dark), 0))
+    c_neighbour = _corners(neighbour, k_neighbour, planes, dark)
+    u_n, w_n = _solve_cell(target, c_neighbour, planes.weight)
+    exact_n = (u_n >= 2 * _SNAP) & (u_n <= 1 - 2 * _SNAP)
+    exact_n &= (w_n >= -_CELL_TOLERANCE) & (w_n <= 1 + _CELL_TOLERANCE)
+    use_n = in_zone & exact_n & _covered(c_neighbour, planes)
+    u = jnp.where(in_zone, u_zone, u)
+    w = jnp.where(in_zone, w_zone, w)
+    pick = lambda a, b: jnp.where(use_n, a, b)  # noqa: E731
+    return pick(neighbour, step), pick(k_neighbour, k), pick(u_n, u), pick(jnp.clip(w_n, 0, 1), w)
+
+
+def _covered(c: _Corners, planes: CellPlanes) -> jax.Array:
+    """Every corner the cell reads (on the planes the value reads) has data."""
+    used = planes.weight > 0
+    return jnp.all(c.valid | ~used[..., :, None, None], axis=(-3, -2, -1))
 
 
 def _plane_bounds(steps: jax.Array, planes: CellPlanes, dark: bool) -> jax.Array:

@@ -597,7 +597,7 @@ def _walk(xy, value, finite, dark: bool) -> tuple[jax.Array, jax.Array]:
     planes = cell_planes(value, dark)
     step, k = cell_of(*_initial_guess(xy, value, dark, planes))
     step, k, u, w, inside, valid = walk_cells(xy, planes, step, k, _WALK_ROUNDS, dark)
-    u, w = snap_zone_answer(xy, planes, step, k, u, w, dark)
+    step, k, u, w = snap_zone_answer(xy, planes, step, k, u, w, dark)
     pending = finite & ~(inside & valid)
     step, k, u, w = _walk_second_chances(xy, planes, (step, k, u, w), pending, dark)
     return astm_chroma(step, k, u, w)
@@ -626,7 +626,7 @@ def _walk_second_chances(xy, planes: CellPlanes, cell, pending, dark: bool):
                 target, sub_planes, wrap_step(step + shift), k, _WALK_MORE, dark, _WALK_MORE
             )
             s, kk, u, w, inside, valid = walked
-            u, w = snap_zone_answer(target, sub_planes, s, kk, u, w, dark)
+            s, kk, u, w = snap_zone_answer(target, sub_planes, s, kk, u, w, dark)
             residual = cell_residual(target, sub_planes, s, kk, u, w, dark)
             # Inside a covered cell is exact (up to the snapping zones).
             residual = jnp.where(valid, jnp.where(inside, 0.0, residual), jnp.inf)
