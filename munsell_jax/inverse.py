@@ -854,7 +854,7 @@ def xyY_to_munsell(
           Inside colour's 1e-3 hue snapping zones it takes the closer of the
           step's data line and the zone's edge; rows left outside their
           cell or beyond the data get a few more cells, then the nearest
-          point of the data's edge. About 2 us per colour at batch 2,734 on
+          point of the data's edge. 3.5-5.5 us per colour at batch 2,734 on
           2 CPU cores (``make bench``), with the same ``ok`` as the Newton
           solve on REAL and no larger residual.
         - ``"table"``: the damped Newton solve on the exact forward, from

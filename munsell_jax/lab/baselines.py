@@ -161,7 +161,7 @@ def _evaluate_exact(out, direction: str, *, timing: bool) -> dict:
 
     if direction == "from_xyY":
         predict = jax.jit(lambda xyY: xyY_to_munsell(xyY).specification)
-        what = "munsell_jax exact inverse (batched Newton on the renotation, float64)"
+        what = "munsell_jax exact inverse (cell walk on the renotation, float64)"
     else:
         predict = jax.jit(munsell_to_xyY)
         what = "munsell_jax exact forward (renotation interpolation, float64)"
