@@ -36,7 +36,7 @@ from colour.notation.munsell import (  # noqa: E402
 )
 
 from munsell_jax import ILLUMINANT_C_xy, to_colour_specification, xyY_to_munsell  # noqa: E402
-from munsell_jax.hub import INVERSE, INVERSE_ITERATIONS, MODELS  # noqa: E402
+from munsell_jax.hub import INVERSE, MODELS  # noqa: E402
 from munsell_jax.lab.evaluate import evaluation_sets  # noqa: E402
 from munsell_jax.lab.timing import time_colour, time_jax  # noqa: E402
 
@@ -116,7 +116,7 @@ def main() -> None:
         "|---|---|---|",
         f"| the graph, onnxruntime (CPU) | {graph_time * 1e6:.1f} us "
         f"| {colour_time / graph_time:,.0f}x |",
-        f"| `xyY_to_munsell` in JAX (8 iterations, retries) | {jax_time * 1e6:.1f} us "
+        f"| `xyY_to_munsell` in JAX (the cell walk) | {jax_time * 1e6:.1f} us "
         f"| {colour_time / jax_time:,.0f}x |",
         f"| colour-science `xyY_to_munsell_specification`, one at a time | "
         f"{colour_time * 1e3:.1f} ms | 1x ({failed} of {args.n_colour} failed) |",
@@ -127,9 +127,9 @@ def main() -> None:
         f"Whole run: {time.perf_counter() - started:.0f} s.",
     ]
     notes = [
-        f"The graph: two solves of {INVERSE_ITERATIONS} Newton iterations on the exact forward, "
-        "from the shipped model's guess and from the renotation table's start, each row keeping "
-        "the smaller residual; float64 inside, float32 in and out. Judged by colour-science's "
+        "The graph: xyY_to_munsell's cell walk (the walk's first cells for every row, the "
+        "second chances for the rows that need them, the answer through the exact forward); "
+        "float64 inside, float32 in and out. Judged by colour-science's "
         "forward: 32 REAL colours have no exact answer (6 beyond the data, 26 in colour's 1e-3 "
         "snap gaps). Times: best of at least 5 calls after a warm-up for the graph and the "
         f"JAX solver; colour-science converts {args.n_colour} REAL colours one at a time "

@@ -28,10 +28,12 @@ interval [2k, 2k + 2] (``k = 0``: from the white point).
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from munsell_jax.arrays import floor_mod
 from munsell_jax.colorimetry import ILLUMINANT_C_xy
@@ -62,6 +64,7 @@ _RADIAL = 2
 _CELL_TOLERANCE = 1e-9  # how far outside [0, 1] a solution may fall and stay in its cell
 _ARC_NEWTON = 2  # Newton steps on the arcs after the chords' closed form
 _MAX_JUMP = (2, 8)  # cells a walk moves at most per round: hue steps, chroma intervals
+_IN_BOUNDS = "promise_in_bounds"  # gathers of indices in range by construction: no wrapping
 
 
 class CellPlanes(NamedTuple):
@@ -107,15 +110,14 @@ def astm_chroma(step: jax.Array, k: jax.Array, u: jax.Array, w: jax.Array):
     return floor_mod(2.5 * (step + 1 + u), 100.0), 2.0 * (k + w)
 
 
-class _Corners(NamedTuple):
-    """The data a cell reads: ``[..., plane, chroma (lower, upper), side (cw, ccw)]``."""
+class _Cell(NamedTuple):
+    """The data a cell reads, on the two planes: ``[..., plane, chroma (lower,
+    upper), ...]``, the white point and value 10 already in place."""
 
-    xy: jax.Array  # [..., 2, 2, 2, 2]
-    rho: jax.Array  # [..., 2, 2, 2]
-    phi: jax.Array  # [..., 2, 2, 2] degrees
-    valid: jax.Array  # [..., 2, 2, 2] bool
-    radial: jax.Array  # [..., 2, 2] bool (the ccw side's method, as colour)
-    white: jax.Array  # [..., 2, 2] bool: the ovoid is illuminant C
+    xy: jax.Array  # [..., 2, 2, side (cw, ccw), 2]
+    polar: jax.Array  # [..., 2, 2, 4]: rho at cw, its change to ccw, phi at cw, its change (rad)
+    radial: jax.Array  # [..., 2, 2, 2] bool (the ccw side's method, as colour; per x and y)
+    covered: jax.Array  # [..., 2] bool: the plane's four corners exist
 
 
 def wrap_step(step: jax.Array) -> jax.Array:
@@ -123,53 +125,92 @@ def wrap_step(step: jax.Array) -> jax.Array:
     return jnp.where(step < 0, step + N_STEPS, jnp.where(step >= N_STEPS, step - N_STEPS, step))
 
 
-def _corners(step: jax.Array, k: jax.Array, planes: CellPlanes, dark: bool) -> _Corners:
-    packed = jnp.asarray(plane_tables(dark).packed, planes.weight.dtype)
-    steps = jnp.stack([step, wrap_step(step + 1)], axis=-1)  # [..., 2]
-    chroma = jnp.stack([k - 1, k], axis=-1)  # table chroma indices; -1 is the white point
-    data = packed[
-        steps[..., None, None, :],
-        planes.index[..., :, None, None],
-        jnp.maximum(chroma, 0)[..., None, :, None],
-    ]  # [..., plane, chroma, side, 6]
-    white = planes.white[..., :, None] | (chroma < 0)[..., None, :]
-    return _Corners(
-        data[..., : _Y + 1],
-        data[..., _RHO],
-        data[..., _PHI],
-        (data[..., _VALID] > 0.5) | white[..., None],
-        data[..., 1, _METHOD] == _RADIAL,
-        white,
+@functools.cache
+def _cell_tables(dark: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per hue cell, plane and chroma interval, what one cell reads, in one
+    row: ``cells [40, P + 1, 25, 20]`` (plane ``P`` is value 10, the white
+    point), ``covered [40, P + 1, 25]`` and per cell and plane the highest
+    chroma interval the data cover, ``top [40, P + 1]`` (-1: none; value 10
+    bounds nothing: 24)."""
+    tables = plane_tables(dark)
+    packed = tables.packed  # [40, P, 25, 6]
+    grey = np.asarray(ILLUMINANT_C_xy)
+    n_planes = packed.shape[1]
+    # Chroma index -1 (the white point) below the table, and the white plane.
+    white = np.zeros((N_STEPS, n_planes, 1, 6))
+    white[..., _X], white[..., _Y], white[..., _VALID] = grey[0], grey[1], 1.0
+    packed = np.concatenate([white, packed], axis=2)  # [40, P, 26, 6]
+    white_plane = np.repeat(packed[:, :1, :1], 26, axis=2)
+    packed = np.concatenate([packed, white_plane], axis=1)  # [40, P + 1, 26, 6]
+    ccw = np.roll(packed, -1, axis=0)  # the cell's counter-clockwise step
+    lower, upper = slice(0, 25), slice(1, 26)
+    sides = np.stack([packed, ccw], axis=-2)  # [40, P + 1, 26, side, 6]
+    xy = np.stack([sides[:, :, lower, :, :2], sides[:, :, upper, :, :2]], axis=3)
+    phi_cw, phi_ccw = sides[..., 0, _PHI], sides[..., 1, _PHI]
+    phi_ccw = np.where(phi_cw - phi_ccw > 180, phi_ccw + 360, phi_ccw)
+    rho_cw, rho_ccw = sides[..., 0, _RHO], sides[..., 1, _RHO]
+    polar = np.stack(
+        [rho_cw, rho_ccw - rho_cw, np.radians(phi_cw), np.radians(phi_ccw - phi_cw)], axis=-1
+    )  # [40, P + 1, 26, 4]
+    polar = np.stack([polar[:, :, lower], polar[:, :, upper]], axis=3)
+    radial = ccw[..., _METHOD] == _RADIAL
+    radial = np.stack([radial[:, :, lower], radial[:, :, upper]], axis=-1)
+    radial[:, n_planes] = False
+    radial = np.repeat(radial, 2, axis=-1)  # per coordinate: no broadcast where it is used
+    cells = np.concatenate(
+        [xy.reshape(*xy.shape[:3], 8), polar.reshape(*polar.shape[:3], 8), radial], axis=-1
+    )
+    valid = sides[..., _VALID] > 0.5  # [40, P + 1, 26, side]
+    covered = np.all(valid[:, :, lower] & valid[:, :, upper], axis=-1)
+    bound = np.minimum(tables.max_chroma, np.roll(tables.max_chroma, -1, axis=0))
+    top = np.floor(np.minimum(bound, 50) / 2) - 1
+    top = np.concatenate([top, np.full((N_STEPS, 1), 24.0)], axis=1)
+    return cells, covered, top.astype(np.int32)
+
+
+def _cell_index(planes: CellPlanes, dark: bool) -> jax.Array:
+    """The planes' indices into ``_cell_tables`` (value 10: the white plane)."""
+    return jnp.where(planes.white, plane_tables(dark).packed.shape[1], planes.index)
+
+
+def _corners(step: jax.Array, k: jax.Array, planes: CellPlanes, dark: bool) -> _Cell:
+    cells, covered, _ = _cell_tables(dark)
+    index = (step[..., None], _cell_index(planes, dark), k[..., None])
+    data = (
+        jnp.asarray(cells, planes.weight.dtype)
+        .at[index]
+        .get(mode=_IN_BOUNDS, wrap_negative_indices=False)
+    )
+    shape = data.shape[:-1]  # [..., plane]
+    return _Cell(
+        data[..., :8].reshape(*shape, 2, 2, 2),
+        data[..., 8:16].reshape(*shape, 2, 4),
+        data[..., 16:].reshape(*shape, 2, 2) > 0.5,
+        jnp.asarray(covered).at[index].get(mode=_IN_BOUNDS, wrap_negative_indices=False),
     )
 
 
-def _ovoids(c: _Corners, u: jax.Array) -> tuple[jax.Array, jax.Array]:
+def _ovoids(c: _Cell, u: jax.Array) -> tuple[jax.Array, jax.Array]:
     """The cell's four ovoid points at hue fraction ``u`` ``[...]`` and their
     derivatives in ``u``: ``[..., plane, chroma, 2]`` each."""
     u = u[..., None, None]
     cw, ccw = c.xy[..., 0, :], c.xy[..., 1, :]
-    linear, d_linear = cw + u[..., None] * (ccw - cw), ccw - cw
-    phi_cw, phi_ccw = c.phi[..., 0], c.phi[..., 1]
-    phi_ccw = jnp.where(phi_cw - phi_ccw > 180, phi_ccw + 360, phi_ccw)
-    d_phi = jnp.radians(phi_ccw - phi_cw)
-    phi = jnp.radians(phi_cw) + u * d_phi
-    d_rho = c.rho[..., 1] - c.rho[..., 0]
-    rho = c.rho[..., 0] + u * d_rho
-    cos_sin = jnp.stack([jnp.cos(phi), jnp.sin(phi)], axis=-1)
-    normal = jnp.stack([-cos_sin[..., 1], cos_sin[..., 0]], axis=-1)
+    d_linear = ccw - cw
+    linear = cw + u[..., None] * d_linear
+    rho_cw, d_rho, phi_cw, d_phi = (c.polar[..., i] for i in range(4))
+    phi = phi_cw + u * d_phi
+    rho = rho_cw + u * d_rho
+    cos, sin = jnp.cos(phi), jnp.sin(phi)
     grey = jnp.asarray(ILLUMINANT_C_xy, cw.dtype)
-    radial = grey + rho[..., None] * cos_sin
-    d_radial = d_rho[..., None] * cos_sin + (rho * d_phi)[..., None] * normal
-    use = c.radial[..., None]
-    point = jnp.where(use, radial, linear)
-    d_point = jnp.where(use, d_radial, d_linear)
-    white = c.white[..., None]
-    return jnp.where(white, grey, point), jnp.where(white, 0.0, d_point)
+    radial = grey + jnp.stack([rho * cos, rho * sin], axis=-1)
+    d_radial = jnp.stack([d_rho * cos - rho * d_phi * sin, d_rho * sin + rho * d_phi * cos], -1)
+    return jnp.where(c.radial, radial, linear), jnp.where(c.radial, d_radial, d_linear)
 
 
 def _a_b(ovoids: jax.Array, weight: jax.Array) -> tuple[jax.Array, jax.Array]:
     """``A`` (the lower chroma's point) and ``B`` (upper minus lower), plane-weighted."""
-    mixed = jnp.einsum("...p,...pcx->...cx", weight, ovoids)
+    mixed = weight[..., 0, None, None] * ovoids[..., 0, :, :]
+    mixed = mixed + weight[..., 1, None, None] * ovoids[..., 1, :, :]
     return mixed[..., 0, :], mixed[..., 1, :] - mixed[..., 0, :]
 
 
@@ -181,12 +222,11 @@ def _safe(t: jax.Array) -> jax.Array:
     return jnp.where(jnp.abs(t) > 1e-300, t, 1e-300)
 
 
-def _solve_cell(target: jax.Array, c: _Corners, weight: jax.Array, arcs: bool = True):
+def _solve_cell(target: jax.Array, c: _Cell, weight: jax.Array, arcs: bool = True):
     """(u, w) with ``X(u, w) = target`` on the cell's own formula (may lie
     outside [0, 1]^2: the answer is then in another cell)."""
-    grey = jnp.asarray(ILLUMINANT_C_xy, target.dtype)
-    ends = jnp.where(c.white[..., None, None], grey, c.xy)  # the ovoids at u = 0 and 1
-    (a0, b0), (a1, b1) = (_a_b(ends[..., side, :], weight) for side in (0, 1))
+    # The ovoids at u = 0 and 1.
+    (a0, b0), (a1, b1) = (_a_b(c.xy[..., side, :], weight) for side in (0, 1))
     # The chords: exact where every ovoid is linear.
     r = target - a0
     da, db = a1 - a0, b1 - b0
@@ -279,9 +319,7 @@ def snap_zone_answer(
     c = _corners(step, k, planes, dark)
     side = (u > 0.5).astype(jnp.int32)
     in_zone = (u < _SNAP) | (u > 1 - _SNAP)
-    grey = jnp.asarray(ILLUMINANT_C_xy, target.dtype)
-    ends = jnp.where(c.white[..., None, None], grey, c.xy)
-    on_step = jnp.take_along_axis(ends, side[..., None, None, None, None], axis=-2)[..., 0, :]
+    on_step = jnp.take_along_axis(c.xy, side[..., None, None, None, None], axis=-2)[..., 0, :]
     u_edge = jnp.where(side == 1, 1 - 2 * _SNAP, 2 * _SNAP)
     edge, _ = _ovoids(c, u_edge)
     candidates = []
@@ -310,10 +348,9 @@ def snap_zone_answer(
     return pick(neighbour, step), pick(k_neighbour, k), pick(u_n, u), pick(jnp.clip(w_n, 0, 1), w)
 
 
-def _covered(c: _Corners, planes: CellPlanes) -> jax.Array:
+def _covered(c: _Cell, planes: CellPlanes) -> jax.Array:
     """Every corner the cell reads (on the planes the value reads) has data."""
-    used = planes.weight > 0
-    return jnp.all(c.valid | ~used[..., :, None, None], axis=(-3, -2, -1))
+    return jnp.all(c.covered | (planes.weight <= 0), axis=-1)
 
 
 def _plane_bounds(steps: jax.Array, planes: CellPlanes, dark: bool) -> jax.Array:
@@ -327,8 +364,13 @@ def _plane_bounds(steps: jax.Array, planes: CellPlanes, dark: bool) -> jax.Array
 
 def _top_interval(step: jax.Array, planes: CellPlanes, dark: bool) -> jax.Array:
     """The highest chroma interval the data cover in cell ``step`` (-1: none)."""
-    bounds = _plane_bounds(jnp.stack([step, wrap_step(step + 1)], axis=-1), planes, dark)
-    return (jnp.floor(jnp.minimum(jnp.min(bounds, axis=-1), 50) / 2) - 1).astype(jnp.int32)
+    index = step[..., None], _cell_index(planes, dark)
+    top = (
+        jnp.asarray(_cell_tables(dark)[2])
+        .at[index]
+        .get(mode=_IN_BOUNDS, wrap_negative_indices=False)
+    )
+    return jnp.min(jnp.where(planes.weight > 0, top, _N_INTERVALS - 1), axis=-1)
 
 
 def edge_answer(target: jax.Array, planes: CellPlanes, step: jax.Array, dark: bool = False):
@@ -379,8 +421,7 @@ def edge_answer(target: jax.Array, planes: CellPlanes, step: jax.Array, dark: bo
     )
     c = _corners(cell_steps, k_top, cells_planes, dark)
     tgt = target[..., None, :]
-    ends = jnp.where(c.white[..., None, None], grey, c.xy)
-    p0, p1 = (_a_b(ends[..., side, :], cells_planes.weight) for side in (0, 1))
+    p0, p1 = (_a_b(c.xy[..., side, :], cells_planes.weight) for side in (0, 1))
     outer0, outer1 = p0[0] + p0[1], p1[0] + p1[1]  # the upper chroma's ovoid points
     d = outer1 - outer0
     u = jnp.clip(jnp.sum((tgt - outer0) * d, axis=-1) / _safe(jnp.sum(d * d, axis=-1)), 0.0, 1.0)

@@ -45,7 +45,6 @@ from munsell_jax.renotation import project_to_renotation
 __all__ = [
     "ENGINE",
     "INVERSE",
-    "INVERSE_ITERATIONS",
     "MODELS",
     "PARAMS",
     "SHIPPED",
@@ -67,8 +66,6 @@ __all__ = [
 MODELS = Path(__file__).resolve().parent / "models"
 ENGINE = "to_xyY/exact"
 INVERSE = "from_xyY/exact"
-_INVERSE_CHUNK = 4096  # rows per call of inverse_predict's jitted solve
-INVERSE_ITERATIONS = 3  # Newton iterations of each of the exact inverse's graph's two solves
 # name -> what it is for (the README's "picking a shipped model" table).
 SHIPPED = {
     "from_xyY/residual_mlp_cartesian_exact5": "the most accurate xyY -> Munsell model; "
@@ -78,8 +75,8 @@ SHIPPED = {
     "(a differentiable approximator of the engine)",
     "to_xyY/approximator": "a small, fast differentiable Munsell -> xyY approximator",
     ENGINE: "the exact Munsell -> xyY engine (JAX; ONNX graph of the same interpolation)",
-    INVERSE: "the exact xyY -> Munsell inverse as one ONNX graph (Newton on the exact "
-    "forward from the first model's guess and from the table's start; JAX: xyY_to_munsell)",
+    INVERSE: "the exact xyY -> Munsell inverse as one ONNX graph (the cell walk of "
+    "xyY_to_munsell, float64 inside)",
 }
 PARAMS = "params.npz"
 
@@ -272,36 +269,17 @@ def engine_predict(dtype) -> Callable[[jax.Array], jax.Array]:
 
 def inverse_predict(xyY: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """What the exact inverse's graph (``INVERSE``) computes, in JAX: float32
-    ``xyY [N, 3]`` -> float32 ``(specification [N, 4], residual [N])``.
-
-    Two solves of ``xyY_to_munsell`` without the retry pass, in float64, each
-    of ``INVERSE_ITERATIONS`` Newton iterations: one from the shipped model
-    ``HYBRID_MODEL``'s guess (rounded to float32, as the graph rounds it), one
-    from the renotation table's start; per row, the smaller residual wins.
-    """
-    from munsell_jax.inverse import HYBRID_MODEL, two_start_solve_jit
+    ``xyY [N, 3]`` -> float32 ``(specification [N, 4], residual [N])``, from
+    ``xyY_to_munsell`` (the cell walk) on the float32 input, in float64."""
+    from munsell_jax.inverse import xyY_to_munsell
 
     xyY = np.asarray(xyY, np.float32)
-    shape = xyY.shape[:-1]
-    xyY = xyY.reshape(-1, 3)
-    guess = load_model(HYBRID_MODEL)(xyY)
-    # Chunks of one size: one compilation per process, whatever the batch.
-    n, chunk = len(xyY), _INVERSE_CHUNK
-    padded = -(-max(n, 1) // chunk) * chunk
-    xyY = np.concatenate([xyY, np.full((padded - n, 3), 0.3, np.float32)])
-    guess = np.concatenate([guess, np.full((padded - n, 4), np.nan, np.float32)])
-    specification, residual = [], []
     with jax.enable_x64(True):
-        for i in range(0, padded, chunk):
-            result = two_start_solve_jit(
-                jnp.asarray(xyY[i : i + chunk], jnp.float64),
-                INVERSE_ITERATIONS,
-                jnp.asarray(guess[i : i + chunk], jnp.float64),
-            )
-            specification.append(np.asarray(result.specification, np.float32))
-            residual.append(np.asarray(result.residual, np.float32))
-    specification = np.concatenate(specification)[:n].reshape(*shape, 4)
-    return specification, np.concatenate(residual)[:n].reshape(shape)
+        result = xyY_to_munsell(jnp.asarray(xyY, jnp.float64))
+        return (
+            np.asarray(result.specification, np.float32),
+            np.asarray(result.residual, np.float32),
+        )
 
 
 def _onnx_session(file: Path):

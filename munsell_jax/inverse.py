@@ -42,6 +42,7 @@ have no exact specification.
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 from typing import NamedTuple
 
 import jax
@@ -67,6 +68,7 @@ from munsell_jax.renotation import (
     munsell_to_xyY_unmasked,
     plane_index,
     plane_tables,
+    value_to_luminance,
 )
 
 __all__ = ["HYBRID_MODEL", "InverseResult", "xyY_to_munsell"]
@@ -284,6 +286,85 @@ def _initial_guess(
     for _ in range(2):
         astm, chroma = estimate(jnp.clip(jnp.round(chroma / 2) - 1, 0, 24).astype(jnp.int32))
     return astm, jnp.clip(chroma, _MIN_CHROMA, _chroma_bound(astm, value, dark))
+
+
+# The walk's start: per renotation plane and polar bin about the white point,
+# the cell the Newton solve finds at the bin's centre (``build_start_cells``;
+# ``scripts/make_renotation_tables.py`` writes the file, the tests check it).
+START_FILE = Path(__file__).parent / "data" / "start_cells.npz"
+_START_PLANES = (0.2, 0.4, 0.6, 0.8, 1, 2, 3, 4, 5, 6, 7, 8, 9)
+_START_ANGLES = 360  # bins of 1 degree
+_START_RADII = 64  # bins even in the square root of the distance to the white point
+_START_REACH = 0.6  # xy distance of the outermost bin's edge (the data reach 0.45)
+
+
+def _start_bin(xy: jax.Array) -> tuple[jax.Array, jax.Array]:
+    """(angle bin, radius bin) of xy about the white point."""
+    d = xy - jnp.asarray(ILLUMINANT_C_xy, xy.dtype)
+    turns = jnp.arctan2(d[..., 1], d[..., 0]) / (2 * np.pi) + 0.5  # [0, 1]
+    angle = jnp.clip(jnp.floor(turns * _START_ANGLES), 0, _START_ANGLES - 1)
+    reach = jnp.sqrt(jnp.hypot(d[..., 0], d[..., 1]) / _START_REACH)
+    radius = jnp.clip(jnp.floor(reach * _START_RADII), 0, _START_RADII - 1)
+    return angle.astype(jnp.int32), radius.astype(jnp.int32)
+
+
+def start_bin_centres() -> np.ndarray:
+    """xy of every bin's centre: ``[angles, radii, 2]``."""
+    angle = (np.arange(_START_ANGLES) + 0.5) / _START_ANGLES * 2 * np.pi - np.pi
+    radius = _START_REACH * ((np.arange(_START_RADII) + 0.5) / _START_RADII) ** 2
+    polar = radius[None, :, None] * np.stack([np.cos(angle), np.sin(angle)], -1)[:, None, :]
+    return np.asarray(ILLUMINANT_C_xy) + polar
+
+
+def build_start_cells() -> np.ndarray:
+    """The walk's start table, ``[13 planes, 360 angles, 64 radii, (step, k)]``
+    int8: the cell of the Newton solve's answer (``init="table"``, dark
+    planes included) at each bin's centre, on each renotation plane. About
+    300,000 solves: 25 s."""
+    centres = start_bin_centres().reshape(-1, 2)
+    planes = np.repeat(np.arange(len(_START_PLANES)), len(centres))
+    cells = start_cells_at(planes, np.tile(centres, (len(_START_PLANES), 1)))
+    return cells.reshape(len(_START_PLANES), _START_ANGLES, _START_RADII, 2)
+
+
+def start_cells_at(planes: np.ndarray, xy: np.ndarray) -> np.ndarray:
+    """The start table's entries ``[N, (step, k)]`` (int8) for plane indices
+    ``planes [N]`` (into 0.2, 0.4, 0.6, 0.8, 1, ..., 9) at ``xy [N, 2]``, the
+    bins' centres: the cell of the Newton solve's answer. Needs float64."""
+    Y = np.asarray(value_to_luminance(jnp.asarray(_START_PLANES, jnp.float64)))[planes]
+    xyY = jnp.asarray(np.concatenate([xy, Y[:, None]], axis=-1), jnp.float64)
+    spec = _solve_jit(xyY, _ITERATIONS, None, True, True).specification
+    astm = floor_mod(10 * floor_mod(7 - spec[..., 3], 10) + spec[..., 0], 100.0)
+    step, k = cell_of(astm, spec[..., 2])
+    # Greys (the innermost bins' centres lie off the white point) get chroma
+    # interval 0 at their (arbitrary) hue step.
+    return np.stack([np.asarray(step), np.asarray(k)], axis=-1).astype(np.int8)
+
+
+@functools.cache
+def _start_cells() -> np.ndarray:
+    if START_FILE.exists():
+        with np.load(START_FILE) as arrays:
+            return arrays["cells"]
+    with jax.enable_x64(True):
+        return build_start_cells()
+
+
+def _start_cell(xy: jax.Array, value: jax.Array) -> tuple[jax.Array, jax.Array]:
+    """The walk's first cell (step, k): the start table's at the nearest plane."""
+    plane = jnp.where(
+        value < 0.9,
+        jnp.clip(jnp.round(5 * value) - 1, 0, 3),
+        jnp.clip(jnp.round(value), 1, 9) + 3,
+    ).astype(jnp.int32)
+    angle, radius = _start_bin(xy)
+    cell = (
+        jnp.asarray(_start_cells())  # int8
+        .at[plane, angle, radius]
+        .get(mode="promise_in_bounds", wrap_negative_indices=False)
+        .astype(jnp.int32)
+    )
+    return cell[..., 0], cell[..., 1]
 
 
 def _xy_of(astm: jax.Array, value: jax.Array, chroma: jax.Array, dark: bool = False) -> jax.Array:
@@ -548,6 +629,30 @@ def _chromatic_value(value: jax.Array, dark: bool) -> jax.Array:
     return jnp.clip(value, _DARK_LOWEST if dark else 1.0 - 0.9e-3, 10.0 - 1.1e-3)
 
 
+class _Prepared(NamedTuple):
+    """A batch's rows as the solvers take them."""
+
+    xyY: jax.Array  # [N, 3]
+    xy: jax.Array  # [N, 2], NaN/inf rows at the white point
+    Y: jax.Array  # [N]
+    finite: jax.Array  # [N] bool
+    value: jax.Array  # [N] in [0, 10]
+    value_solve: jax.Array  # [N] the value a chromatic colour is solved at
+
+
+def _prepared(xyY: jax.Array, dark: bool) -> _Prepared:
+    xyY = xyY.reshape(-1, 3)
+    Y = xyY[..., 2]
+    # Column by column: onnxruntime's integer reductions are slow.
+    finite = jnp.isfinite(xyY[..., 0]) & jnp.isfinite(xyY[..., 1]) & jnp.isfinite(Y)
+    # Solve every row on safe numbers; report the unsolvable ones through ``ok``.
+    grey_xy = jnp.asarray(ILLUMINANT_C_xy, xyY.dtype)
+    xy = jnp.where(finite[..., None], xyY[..., :2], grey_xy)
+    # colour's table extrapolates Y = 1 to value 10.0000002: clip to [0, 10].
+    value = jnp.clip(luminance_to_value(jnp.where(finite, Y, 0.5)), 0.0, 10.0)
+    return _Prepared(xyY, xy, Y, finite, value, _chromatic_value(value, dark))
+
+
 def _solve(
     xyY: jax.Array,
     iterations: int,
@@ -559,82 +664,84 @@ def _solve(
 ) -> InverseResult:
     """The inverse: ``cells`` walks the renotation cells (``_walk``), else the
     Newton solve from the table's start or ``start``."""
-    shape = xyY.shape[:-1]
-    xyY = xyY.reshape(-1, 3)
-    Y = xyY[..., 2]
-    finite = jnp.all(jnp.isfinite(xyY), axis=-1)
-    # Solve every row on safe numbers; report the unsolvable ones through ``ok``.
-    grey_xy = jnp.asarray(ILLUMINANT_C_xy, xyY.dtype)
-    xy = jnp.where(finite[..., None], xyY[..., :2], grey_xy)
-    # colour's table extrapolates Y = 1 to value 10.0000002: clip to [0, 10].
-    value = jnp.clip(luminance_to_value(jnp.where(finite, Y, 0.5)), 0.0, 10.0)
-    value_solve = _chromatic_value(value, dark)
-
+    rows = _prepared(xyY, dark)
     if cells:
-        astm, chroma = _walk(xy, value_solve, finite, dark)
+        astm, chroma = _walk(rows, dark)
     else:
         astm, chroma = _newton_solve(
-            xy, value_solve, finite, iterations, start, retries, dark, unroll
+            rows.xy, rows.value_solve, rows.finite, iterations, start, retries, dark, unroll
         )
-    return _answer(xyY, xy, Y, value, value_solve, finite, astm, chroma, dark, shape)
+    return _answer(rows, astm, chroma, dark, xyY.shape[:-1])
 
 
-_WALK_ROUNDS = 5  # cells solved per row on the walk (the last two on the arcs too)
+_WALK_ROUNDS = 3  # cells solved per row on the walk (the last on the arcs too)
 _WALK_MORE = 4  # more cells for the rows the walk leaves outside their cell
 
 
-def _walk(xy, value, finite, dark: bool) -> tuple[jax.Array, jax.Array]:
+def _walk(rows: _Prepared, dark: bool) -> tuple[jax.Array, jax.Array]:
     """(ASTM hue, chroma) by walking the renotation cells (``munsell_jax.cells``).
 
     From the ovoids' start between the value's planes, each row solves the
     forward's own formula in its cell and moves to the cell the solution
     points to, ``_WALK_ROUNDS`` times; inside colour's 1e-3 hue snapping
-    zones the closer of the step's line and the zone's edge. Rows that end
-    outside their cell or beyond the data get second chances
-    (``_walk_second_chances``): more cells, then the nearest point of the
-    data's edge.
+    zones the closer of the step's line and the zone's edge
+    (``_first_walk``). Rows that end outside their cell or beyond the data
+    get second chances (``_second_chances``): more cells, then the nearest
+    point of the data's edge.
     """
-    planes = cell_planes(value, dark)
-    step, k = cell_of(*_initial_guess(xy, value, dark, planes))
-    step, k, u, w, inside, valid = walk_cells(xy, planes, step, k, _WALK_ROUNDS, dark)
-    step, k, u, w = snap_zone_answer(xy, planes, step, k, u, w, dark)
-    pending = finite & ~(inside & valid)
-    step, k, u, w = _walk_second_chances(xy, planes, (step, k, u, w), pending, dark)
-    return astm_chroma(step, k, u, w)
+    planes, cell, pending = _first_walk(rows, dark)
+    cell = _walk_second_chances(rows.xy, planes, cell, pending, dark)
+    return astm_chroma(*cell)
+
+
+def _first_walk(rows: _Prepared, dark: bool):
+    """The walk's first ``_WALK_ROUNDS`` cells: (planes, (step, k, u, w), pending)."""
+    planes = cell_planes(rows.value_solve, dark)
+    step, k = _start_cell(rows.xy, rows.value_solve)
+    step, k, u, w, inside, valid = walk_cells(
+        rows.xy, planes, step, k, _WALK_ROUNDS, dark, arc_rounds=1
+    )
+    cell = snap_zone_answer(rows.xy, planes, step, k, u, w, dark)
+    return planes, cell, rows.finite & ~(inside & valid)
+
+
+def _second_chances(target, planes: CellPlanes, step, k, dark: bool):
+    """``_WALK_MORE`` more cells from where the walk ended (``step``, ``k``) and
+    from the hue cells either side (the forward's image of neighbouring cells
+    can overlap where the data's chroma bound jumps); the first that ends
+    inside a cell the data cover, else the closest of their answers (clipped
+    into their cells) and the nearest point of the data's edge
+    (``cells.edge_answer``). Returns (step, k, u, w)."""
+    # The three walks as one batch of three times the rows.
+    thrice = lambda a: jnp.concatenate([a, a, a])  # noqa: E731
+    target3, planes3, k3 = thrice(target), jax.tree.map(thrice, planes), thrice(k)
+    step3 = wrap_step(jnp.concatenate([step, step - 1, step + 1]))
+    s, kk, u, w, inside, valid = walk_cells(
+        target3, planes3, step3, k3, _WALK_MORE, dark, _WALK_MORE
+    )
+    s, kk, u, w = snap_zone_answer(target3, planes3, s, kk, u, w, dark)
+    residual = cell_residual(target3, planes3, s, kk, u, w, dark)
+    # Inside a covered cell is exact (up to the snapping zones).
+    residual = jnp.where(valid, jnp.where(inside, 0.0, residual), jnp.inf)
+    walks = [a.reshape(3, -1) for a in (s, kk, u, w, residual)]
+    edge = edge_answer(target, planes, step, dark)
+    stacked = [jnp.concatenate([a, b[None]]) for a, b in zip(walks, edge, strict=True)]
+    best = jnp.argmin(stacked[-1], axis=0)[None]
+    return tuple(jnp.take_along_axis(a, best, axis=0)[0] for a in stacked[:-1])
 
 
 def _walk_second_chances(xy, planes: CellPlanes, cell, pending, dark: bool):
-    """For the ``pending`` rows, the first ``size`` (a 32nd of the batch, at
-    least 16) at a time: ``_WALK_MORE`` more cells from where the walk ended
-    and from the hue cells either side (the forward's image of neighbouring
-    cells can overlap where the data's chroma bound jumps); the first that
-    ends inside a cell the data cover, else the closest of their answers
-    (clipped into their cells) and the nearest point of the data's edge
-    (``cells.edge_answer``)."""
+    """``_second_chances`` for the ``pending`` rows, the first ``size`` (a 32nd
+    of the batch, at least 16) at a time, in a ``while_loop``: a batch pays
+    in proportion to its pending rows."""
     n = xy.shape[0]
     size = min(n, max(16, n // 32))
 
     def chunk(state):
         cell, pending = state
         _, rows = jax.lax.top_k(pending.astype(jnp.int32), size)
-        target = xy[rows]
         sub_planes = jax.tree.map(lambda a: a[rows], planes)
-        step, k = cell[0][rows], cell[1][rows]
-        candidates = []
-        for shift in (0, -1, 1):
-            walked = walk_cells(
-                target, sub_planes, wrap_step(step + shift), k, _WALK_MORE, dark, _WALK_MORE
-            )
-            s, kk, u, w, inside, valid = walked
-            s, kk, u, w = snap_zone_answer(target, sub_planes, s, kk, u, w, dark)
-            residual = cell_residual(target, sub_planes, s, kk, u, w, dark)
-            # Inside a covered cell is exact (up to the snapping zones).
-            residual = jnp.where(valid, jnp.where(inside, 0.0, residual), jnp.inf)
-            candidates.append((s, kk, u, w, residual))
-        candidates.append(edge_answer(target, sub_planes, step, dark))
-        stacked = [jnp.stack(parts) for parts in zip(*candidates, strict=True)]
-        best = jnp.argmin(stacked[-1], axis=0)[None]
-        answer = [jnp.take_along_axis(a, best, axis=0)[0] for a in stacked[:-1]]
+        answer = _second_chances(xy[rows], sub_planes, cell[0][rows], cell[1][rows], dark)
         # Rows that were not pending (when fewer are) keep their cell.
         keep = ~pending[rows]
         answer = [jnp.where(keep, a[rows], b) for a, b in zip(cell, answer, strict=True)]
@@ -643,6 +750,45 @@ def _walk_second_chances(xy, planes: CellPlanes, cell, pending, dark: bool):
 
     cell, _ = jax.lax.while_loop(lambda state: jnp.any(state[1]), chunk, (cell, pending))
     return cell
+
+
+class CellWalkStages(NamedTuple):
+    """``xyY_to_munsell``'s default solve (``dark=False``) as three row-wise
+    stages, for a program that gives the second chances to the pending rows
+    only (the exact inverse's ONNX graph gathers them with ``NonZero``, where
+    JAX takes them a chunk at a time in a ``while_loop``); each row gets the
+    same answer either way. float64 ``xyY`` throughout.
+
+    Attributes:
+      first: ``xyY [N, 3] -> (step, k, u, w, pending)``: the walk's first
+        cells, ``pending`` the rows left outside their cell or beyond the data.
+      second: ``(xyY [P, 3], step [P], k [P]) -> (step, k, u, w)``: the
+        second chances of the pending rows.
+      answer: ``(xyY [N, 3], step, k, u, w) -> (specification [N, 4],
+        residual [N], ok [N])``, as ``xyY_to_munsell`` returns them.
+    """
+
+    first: object
+    second: object
+    answer: object
+
+
+def _first_stage(xyY: jax.Array):
+    _, cell, pending = _first_walk(_prepared(xyY, False), False)
+    return (*cell, pending)
+
+
+def _second_stage(xyY: jax.Array, step: jax.Array, k: jax.Array):
+    rows = _prepared(xyY, False)
+    return _second_chances(rows.xy, cell_planes(rows.value_solve, False), step, k, False)
+
+
+def _answer_stage(xyY: jax.Array, step, k, u, w):
+    rows = _prepared(xyY, False)
+    return tuple(_answer(rows, *astm_chroma(step, k, u, w), False, xyY.shape[:-1]))
+
+
+CELL_WALK_STAGES = CellWalkStages(_first_stage, _second_stage, _answer_stage)
 
 
 def _newton_solve(xy, value_solve, finite, iterations, start, retries, dark, unroll):
@@ -669,9 +815,10 @@ def _newton_solve(xy, value_solve, finite, iterations, start, retries, dark, unr
     return astm, chroma
 
 
-def _answer(xyY, xy, Y, value, value_solve, finite, astm, chroma, dark, shape) -> InverseResult:
+def _answer(rows: _Prepared, astm, chroma, dark: bool, shape) -> InverseResult:
     """The specification of (ASTM hue, chroma) at the solved value, checked
     through the exact forward."""
+    xyY, xy, Y, finite, value, value_solve = rows
     grey_xy = jnp.asarray(ILLUMINANT_C_xy, xy.dtype)
     # Inside a hue snapping zone the forward reads the data point itself:
     # report the step, which gives the same xy.
@@ -691,44 +838,6 @@ def _answer(xyY, xy, Y, value, value_solve, finite, astm, chroma, dark, shape) -
     luminance_error = jnp.abs(xyY_out[..., 2] - Y)
     ok = finite & valid & (residual <= _OK_RESIDUAL) & (luminance_error <= _OK_LUMINANCE)
     return InverseResult(spec.reshape(*shape, 4), residual.reshape(shape), ok.reshape(shape))
-
-
-def two_start_solve(
-    xyY: jax.Array, iterations: int, start: jax.Array, unroll: bool = False
-) -> InverseResult:
-    """A fixed-cost solve without the retry pass (what the exact inverse's ONNX
-    graph computes): ``iterations`` Newton iterations from ``start`` (or the
-    table's start where that lands closer) and as many from the table's start
-    alone, keeping per row the answer with the smaller residual. The second
-    solve catches some of the local minima the retry pass otherwise finds,
-    where the data's chroma bound jumps at a hue step.
-
-    Args:
-      xyY: ``[N, 3]`` float64 xyY (illuminant C, Y in [0, 1]).
-      iterations: Newton iterations of each solve.
-      start: ``[N, 4]`` first guesses ``[hue, value, chroma, code]`` (NaN or
-        grey rows start from the table).
-      unroll: straight-line iterations instead of a loop (for the export).
-
-    Returns:
-      ``InverseResult`` as ``xyY_to_munsell``'s (``ok`` judged the same way).
-    """
-    given = _solve(xyY, iterations, start, retries=False, unroll=unroll)
-    table = _solve(xyY, iterations, None, retries=False, unroll=unroll)
-    use_table = table.residual < given.residual  # NaN rows keep the given answer
-    return jax.tree.map(
-        lambda a, b: jnp.where(
-            use_table.reshape(use_table.shape + (1,) * (a.ndim - use_table.ndim)), b, a
-        ),
-        given,
-        table,
-    )
-
-
-@functools.partial(jax.jit, static_argnames="iterations")
-def two_start_solve_jit(xyY: jax.Array, iterations: int, start: jax.Array) -> InverseResult:
-    """``two_start_solve``, jitted (``iterations`` static)."""
-    return two_start_solve(xyY, iterations, start)
 
 
 @functools.partial(jax.jit, static_argnames=("iterations", "retries", "dark", "cells"))

@@ -416,6 +416,25 @@ def test_the_cell_walk_agrees_with_the_newton_solve(solved, real_newton, real_de
     )
 
 
+def test_the_start_table_is_the_newton_solves_cells():
+    """``data/start_cells.npz`` (the cell walk's start) agrees with a fresh
+    build on 2,000 bins drawn at random (``scripts/make_renotation_tables.py``
+    rebuilds it whole, in 25 s). A batch of another size compiles to other
+    rounding, which moves a few ill-conditioned bins (beyond the data) by a
+    cell or two: a start, which the walk corrects."""
+    from munsell_jax.inverse import START_FILE, start_bin_centres, start_cells_at
+
+    with np.load(START_FILE) as arrays:
+        table = arrays["cells"]
+    rng = np.random.default_rng(0)
+    index = tuple(rng.integers(0, n, 2_000) for n in table.shape[:-1])
+    centres = start_bin_centres()[index[1:]]
+    fresh = start_cells_at(index[0], centres)
+    same = np.all(fresh == table[index], axis=-1)
+    assert same.mean() >= 0.99, same.mean()
+    assert np.abs(fresh.astype(int) - table[index])[~same].max() <= 2
+
+
 def test_iterations_need_the_newton_solve():
     with pytest.raises(ValueError, match="Newton"):
         xyY_to_munsell(np.array([0.3, 0.3, 0.2]), retries=False)

@@ -28,11 +28,9 @@ gathers and interpolation, float64 inside) to the package's
 specifications outside the renotation data give NaN rows, as in JAX.
 
 ``export_inverse()`` writes the exact xyY -> Munsell inverse as one graph
-(``INVERSE``, ``models/from_xyY/exact/model.onnx``): the shipped model
-``HYBRID_MODEL``'s guess, then ``INVERSE_ITERATIONS`` unrolled Newton
-iterations of ``xyY_to_munsell`` on the traced exact forward, with their
-Jacobians (forward-mode derivatives, traced by JAX before jax2onnx sees the
-program), float64 inside; outputs ``specification`` and ``residual``.
+(``INVERSE``, ``models/from_xyY/exact/model.onnx``): ``xyY_to_munsell``'s
+cell walk, float64 inside, the second chances on the rows that need them
+only; outputs ``specification`` and ``residual``.
 
 ``parity(name)`` compares a model's graph in onnxruntime with its JAX backend.
 """
@@ -50,7 +48,6 @@ import numpy as np
 from munsell_jax.hub import (
     ENGINE,
     INVERSE,
-    INVERSE_ITERATIONS,
     MODELS,
     Converter,
     engine_predict,
@@ -328,79 +325,237 @@ def _dedupe_initializers(proto) -> None:
                 node.input[i] = rename[name]
 
 
-def export_inverse(out: str | Path | None = None) -> Path:
-    """Export the exact xyY -> Munsell inverse to ONNX as one graph; returns the file.
-
-    The graph computes ``munsell_jax.hub.inverse_predict``: the shipped model
-    ``HYBRID_MODEL`` (float64) guesses, the guess is rounded to float32, and
-    ``INVERSE_ITERATIONS`` Newton iterations of ``xyY_to_munsell`` (no retry
-    pass: a fixed budget, unrolled) make it exact, on the exact forward
-    traced with its forward-mode derivatives; a second solve of as many
-    iterations from the renotation table's start runs beside it, and each
-    row keeps the answer with the smaller residual. Greys, colours beyond the data
-    (the nearest edge point) and chromatic colours below value 1 (value 1)
-    are handled as in JAX. Input ``xyY`` ``[B, 3]`` float32; outputs
-    ``specification`` ``[B, 4]`` and ``residual`` ``[B]`` (xy distance of the
-    answer's exact forward to the input) float32; float64 inside. ``out``
-    defaults to the package's ``munsell_jax/models/from_xyY/exact/model.onnx``.
-    Takes several minutes (jax2onnx on a 6,000-equation program).
-    """
+def _primitive_graph(function, specs, input_names, output_names, name: str):
+    """``function`` as an ONNX graph (float64), through its jaxpr: jax2onnx
+    sees only primitives (its own versions of some jax.numpy functions differ)."""
     import logging
 
     from jax2onnx import to_onnx
 
-    from munsell_jax.inverse import HYBRID_MODEL, two_start_solve
-    from munsell_jax.lab.train import load_run
+    closed = jax.make_jaxpr(function)(*specs)
+
+    def replay(*args):
+        return tuple(jax.core.eval_jaxpr(closed.jaxpr, closed.consts, *args))
+
+    serde = logging.getLogger("onnx_ir.serde")  # unknown-type notes on shape-only values
+    level = serde.level
+    serde.setLevel(logging.ERROR)
+    try:
+        return to_onnx(
+            replay,
+            list(specs),
+            enable_double_precision=True,
+            model_name=name,
+            input_names=input_names,
+            output_names=output_names,
+        )
+    finally:
+        serde.setLevel(level)
+
+
+def export_inverse(out: str | Path | None = None) -> Path:
+    """Export the exact xyY -> Munsell inverse to ONNX as one graph; returns the file.
+
+    The graph computes ``xyY_to_munsell`` (its default, the cell walk) in
+    float64, as its three row-wise stages (``inverse.CELL_WALK_STAGES``):
+    the walk's first cells for every row; the second chances for the rows
+    it leaves outside their cell or beyond the data only (``NonZero``, then
+    ``Gather`` and ``ScatterND``: a batch pays for them in proportion to
+    those rows, as JAX's ``while_loop`` does); the answer and its residual
+    through the exact forward. Every row gets ``xyY_to_munsell``'s answer.
+    Input ``xyY`` ``[B, 3]`` float32; outputs ``specification`` ``[B, 4]``,
+    ``residual`` ``[B]`` (xy distance of the answer's exact forward to the
+    input) and ``ok`` ``[B]`` (1.0 where ``xyY_to_munsell``'s ``ok``, else
+    0.0), float32. ``out`` defaults to the package's
+    ``munsell_jax/models/from_xyY/exact/model.onnx``. About a minute.
+    """
+    from munsell_jax.inverse import CELL_WALK_STAGES as stages
 
     with jax.enable_x64(True):
-        model, config = load_run(model_folder(HYBRID_MODEL))
-        network = float64_model(Converter(model, config))
-
-        def solve(xyY):
-            guess = network(xyY).astype(jnp.float32).astype(jnp.float64)
-            result = two_start_solve(xyY, INVERSE_ITERATIONS, guess, unroll=True)
-            return result.specification, result.residual
-
-        # JAX takes the derivatives; jax2onnx then sees only primitives (its
-        # own versions of some jax.numpy functions have no derivative rules).
-        (batch,) = jax.export.symbolic_shape("B")
-        spec = jax.ShapeDtypeStruct((batch, 3), jnp.float64)
-        closed = jax.make_jaxpr(solve)(spec)
-
-        def replay(xyY):
-            return tuple(jax.core.eval_jaxpr(closed.jaxpr, closed.consts, xyY))
-
-        serde = logging.getLogger("onnx_ir.serde")
-        level = serde.level
-        serde.setLevel(logging.ERROR)
-        try:
-            proto = to_onnx(
-                replay,
-                [spec],
-                enable_double_precision=True,
-                model_name="munsell_jax_exact_from_xyY",
-                input_names=["xyY"],
-                output_names=["specification", "residual"],
-            )
-        finally:
-            serde.setLevel(level)
-    _float32_input(proto)
-    _float32_outputs(proto)
+        (rows,), (pending,) = jax.export.symbolic_shape("B"), jax.export.symbolic_shape("P")
+        f64, i32 = jnp.float64, jnp.int32
+        spec = jax.ShapeDtypeStruct
+        first = _primitive_graph(
+            stages.first,
+            [spec((rows, 3), f64)],
+            ["xyY"],
+            ["step", "k", "u", "w", "pending"],
+            "first",
+        )
+        second = _primitive_graph(
+            stages.second,
+            [spec((pending, 3), f64), spec((pending,), i32), spec((pending,), i32)],
+            ["xyY", "step_in", "k_in"],
+            ["step", "k", "u", "w"],
+            "second",
+        )
+        answer = _primitive_graph(
+            stages.answer,
+            [spec((rows, 3), f64), spec((rows,), i32), spec((rows,), i32)]
+            + [spec((rows,), f64)] * 2,
+            ["xyY", "step", "k", "u", "w"],
+            ["specification", "residual", "ok"],
+            "answer",
+        )
+    for graph in (first, second, answer):
+        _drop_broadcasts(graph)
+    proto = _chain_stages(first, second, answer)
     _bool_where_in_int(proto)
     _dedupe_initializers(proto)
     metadata = {
         "direction": "from_xyY",
         "architecture": (
-            f"exact inverse: the better of {INVERSE_ITERATIONS} Newton iterations on the exact "
-            f"forward from the {HYBRID_MODEL} guess and from the renotation table's start "
-            "(munsell_jax xyY_to_munsell, no retry pass)"
+            "exact inverse: munsell_jax xyY_to_munsell's cell walk (closed-form inverse of "
+            "colour's interpolation inside each renotation cell, walking to the cell it points "
+            "to; second chances for the rows it leaves outside their cell)"
         ),
         "conventions": CONVENTIONS
-        + " Outputs: specification [B, 4] and residual [B], the xy distance between the"
-        " input and the exact forward of the specification (above 1e-4: not exact).",
+        + " Outputs: specification [B, 4]; residual [B], the xy distance between the"
+        " input and the exact forward of the specification; ok [B], 1 where the answer"
+        " reproduces the input (exists, residual <= 1e-4 and |Y error| <= 1e-5), else 0"
+        " (beyond the data, below value 1, Y outside [0, 1], NaN).",
         "precision": "float64",
     }
     return _save(proto, metadata, Path(out) if out is not None else MODELS / INVERSE / "model.onnx")
+
+
+_BROADCASTING = {
+    "Add", "And", "Div", "Equal", "Greater", "GreaterOrEqual", "Less", "LessOrEqual", "Max",
+    "Min", "Mul", "Or", "Pow", "Sub", "Where", "Xor",
+}  # fmt: skip
+
+
+def _drop_broadcasts(proto) -> None:
+    """Remove the ``Expand`` nodes a JAX broadcast becomes where ONNX's own
+    broadcasting does the same: an ``Expand`` to its input's shape, and an
+    ``Expand`` feeding an elementwise op another input of which already has
+    the expanded shape (so the op's output keeps it). Then drop the nodes
+    nothing reads. onnxruntime runs each node on its own, so these cost time
+    that XLA's fusion hides. Needs the shapes jax2onnx records
+    (``value_info``, symbolic batch dimensions by name)."""
+    graph = proto.graph
+
+    def shape(name):
+        info = shapes.get(name)
+        if info is None or not info.type.tensor_type.HasField("shape"):
+            return None
+        dims = [d.dim_param or (d.dim_value if d.HasField("dim_value") else None)
+                for d in info.type.tensor_type.shape.dim]  # fmt: skip
+        return None if None in dims or "" in dims else tuple(dims)
+
+    shapes = {v.name: v for v in (*graph.value_info, *graph.input, *graph.output)}
+    for tensor in graph.initializer:
+        shapes[tensor.name] = _tensor_info(tensor)
+    consumers: dict[str, list] = {}
+    for node in graph.node:
+        for name in node.input:
+            consumers.setdefault(name, []).append(node)
+    outputs = {v.name for v in graph.output}
+    for node in graph.node:
+        if node.op_type != "Expand" or node.output[0] in outputs:
+            continue
+        source, expanded = node.input[0], node.output[0]
+        wanted = shape(expanded)
+        if wanted is None:
+            continue
+        for user in consumers.get(expanded, []):
+            same = shape(source) == wanted
+            others = [shape(name) for name in user.input if name != expanded]
+            if same or (user.op_type in _BROADCASTING and wanted in others):
+                for i, name in enumerate(user.input):
+                    if name == expanded:
+                        user.input[i] = source
+                consumers.setdefault(source, []).append(user)
+    _drop_dead_nodes(proto)
+
+
+def _tensor_info(tensor):
+    from onnx import helper
+
+    return helper.make_tensor_value_info(tensor.name, tensor.data_type, list(tensor.dims))
+
+
+def _drop_dead_nodes(proto) -> None:
+    """Remove nodes none of whose outputs is read, until none is left."""
+    graph = proto.graph
+    while True:
+        read = {name for node in graph.node for name in node.input}
+        read |= {v.name for v in graph.output}
+        live = [node for node in graph.node if any(name in read for name in node.output)]
+        if len(live) == len(graph.node):
+            return
+        del graph.node[:]
+        graph.node.extend(live)
+
+
+def _chain_stages(first, second, answer):
+    """One graph of the inverse's three stage graphs: ``xyY`` (float32) -> Cast
+    -> first -> the pending rows (``NonZero``) -> Gather -> second ->
+    ScatterND into the first stage's cells -> answer -> Casts to float32.
+    ``axis_0`` (the constant 0) is also the index of the extra row and the
+    slices' start and axis."""
+    import onnx
+    from onnx import TensorProto, helper
+
+    first, second, answer = (
+        onnx.compose.add_prefix(graph, f"{name}/")
+        for graph, name in ((first, "first"), (second, "second"), (answer, "answer"))
+    )
+    rename = {"first/xyY": "xyY64", "answer/xyY": "xyY64"}
+
+    def stage(graph):
+        for node in graph.graph.node:
+            for i, name in enumerate(node.input):
+                node.input[i] = rename.get(name, name)
+        return list(graph.graph.node)
+
+    nodes = [helper.make_node("Cast", ["xyY"], ["xyY64"], to=TensorProto.DOUBLE), *stage(first)]
+    nodes += [
+        helper.make_node("NonZero", ["first/pending"], ["rows_1xP"]),
+        helper.make_node("Squeeze", ["rows_1xP", "axis_0"], ["rows"]),
+        helper.make_node("Unsqueeze", ["rows", "axis_1"], ["rows_Px1"]),
+        helper.make_node("Shape", ["rows"], ["n_pending"]),
+        # One more row (row 0, its answer dropped): the stage never sees an
+        # empty batch, which some of onnxruntime's reshapes cannot take.
+        helper.make_node("Concat", ["rows", "axis_0"], ["rows_plus_one"], axis=0),
+        helper.make_node("Gather", ["xyY64", "rows_plus_one"], ["second/xyY"], axis=0),
+        helper.make_node("Gather", ["first/step", "rows_plus_one"], ["second/step_in"], axis=0),
+        helper.make_node("Gather", ["first/k", "rows_plus_one"], ["second/k_in"], axis=0),
+        *stage(second),
+    ]
+    for name in ("step", "k", "u", "w"):
+        nodes += [
+            helper.make_node(
+                "Slice", [f"second/{name}", "axis_0", "n_pending", "axis_0"], [f"second_{name}"]
+            ),
+            helper.make_node(
+                "ScatterND", [f"first/{name}", "rows_Px1", f"second_{name}"], [f"answer/{name}"]
+            ),
+        ]
+    nodes += stage(answer)
+    nodes += [
+        helper.make_node("Cast", [f"answer/{name}"], [name], to=TensorProto.FLOAT)
+        for name in ("specification", "residual", "ok")
+    ]
+    batch = ["B"]
+    graph = helper.make_graph(
+        nodes,
+        "munsell_jax_exact_from_xyY",
+        [helper.make_tensor_value_info("xyY", TensorProto.FLOAT, [*batch, 3])],
+        [
+            helper.make_tensor_value_info("specification", TensorProto.FLOAT, [*batch, 4]),
+            helper.make_tensor_value_info("residual", TensorProto.FLOAT, batch),
+            helper.make_tensor_value_info("ok", TensorProto.FLOAT, batch),
+        ],
+        initializer=[
+            *(t for graph in (first, second, answer) for t in graph.graph.initializer),
+            helper.make_tensor("axis_0", TensorProto.INT64, [1], [0]),
+            helper.make_tensor("axis_1", TensorProto.INT64, [1], [1]),
+        ],
+    )
+    return helper.make_model(
+        graph, opset_imports=list(first.opset_import), ir_version=first.ir_version
+    )
 
 
 def _float32_outputs(proto) -> None:
@@ -445,7 +600,7 @@ def inverse_parity(onnx_file: str | Path | None = None, *, n: int = 10_000) -> d
     finite = np.isfinite(inputs).all(-1)
     inputs = inputs[finite]
     spec_jax, residual_jax = inverse_predict(inputs)
-    spec_onnx, residual_onnx = session(inputs)
+    spec_onnx, residual_onnx, _ = session(inputs)
     with jax.enable_x64(True):
         forward = jax.jit(lambda s: munsell_to_xyY_unmasked(s)[0])
         a = np.asarray(forward(jnp.asarray(spec_jax, jnp.float64)))
@@ -480,8 +635,7 @@ def write_inverse_metrics(onnx_file: str | Path | None = None) -> Path:
     metrics = {
         "name": "exact",
         "direction": "from_xyY",
-        "architecture": f"exact inverse as one ONNX graph (the better of {INVERSE_ITERATIONS} "
-        "Newton iterations from the hybrid model's guess and from the table's start; "
+        "architecture": "exact inverse as one ONNX graph (xyY_to_munsell's cell walk; "
         "onnxruntime, CPU)",
         "parameters": None,
         "data": "the renotation tables",
