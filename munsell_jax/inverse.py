@@ -230,13 +230,9 @@ def _start_table(dark: bool = False) -> tuple[np.ndarray, np.ndarray]:
     return np.moveaxis(angle, 0, -1), np.moveaxis(radius, 0, -1)
 
 
-def _initial_guess(
-    xy: jax.Array, value: jax.Array, dark: bool, planes: CellPlanes | None = None
-) -> tuple[jax.Array, jax.Array]:
+def _initial_guess(xy: jax.Array, value: jax.Array, dark: bool) -> tuple[jax.Array, jax.Array]:
     """(ASTM hue, chroma) from the data's ovoids at the nearest plane (integer
-    value, or with ``dark`` below value 1 the nearest dark plane), or with
-    ``planes`` between the two planes the value reads, weighted as the forward
-    weights them.
+    value, or with ``dark`` below value 1 the nearest dark plane).
 
     The hue is interpolated in angle about the white point between the two
     hue steps around the target, the chroma scaled by radius; first on the
@@ -246,31 +242,18 @@ def _initial_guess(
     as the Newton solve).
     """
     angles, radii = (jnp.asarray(t, xy.dtype) for t in _start_table(dark))
-    if planes is None:
-        plane = jnp.clip(jnp.round(value), 1, 9)
-        if dark:
-            plane = jnp.where(value < 1, jnp.clip(jnp.round(5 * value), 1, 5) / 5, plane)
-        v = plane_index(plane, plane_tables(dark).offset)
+    plane = jnp.clip(jnp.round(value), 1, 9)
+    if dark:
+        plane = jnp.where(value < 1, jnp.clip(jnp.round(5 * value), 1, 5) / 5, plane)
+    v = plane_index(plane, plane_tables(dark).offset)
     d = xy - jnp.asarray(ILLUMINANT_C_xy, xy.dtype)
     target = jnp.arctan2(d[..., 1], d[..., 0])
     distance = jnp.hypot(d[..., 0], d[..., 1])
     pick = lambda t, i: jnp.take_along_axis(t, i[..., None], axis=-1)[..., 0]  # noqa: E731
 
-    def ring(ring_index):
-        """Angles and radii of the ovoid ``ring_index`` at the 40 steps: ``[..., 40]``."""
-        if planes is None:
-            return angles[v, ring_index], radii[v, ring_index]
-        index = planes.index, ring_index[..., None]
-        angle, radius = angles[index], radii[index]  # [..., 2, 40]
-        white = planes.white[..., None]
-        radius = jnp.where(white, 0.0, radius)  # value 10: the white point
-        turn = floor_mod(angle[..., 1, :] - angle[..., 0, :] + jnp.pi, 2 * jnp.pi) - jnp.pi
-        turn = jnp.where(white[..., 1, :], 0.0, turn)
-        tau = planes.weight[..., 1:]
-        return angle[..., 0, :] + tau * turn, jnp.einsum("...p,...pk->...k", planes.weight, radius)
-
     def estimate(ring_index):
-        angle, radius = ring(ring_index)
+        # The ovoid ``ring_index``'s angles and radii at the 40 steps: ``[..., 40]``.
+        angle, radius = angles[v, ring_index], radii[v, ring_index]
         # The angle grows with the ASTM hue: the step below the target is the
         # one with the smallest angle from it, counter-clockwise.
         ahead = floor_mod(target[..., None] - angle, 2 * jnp.pi)

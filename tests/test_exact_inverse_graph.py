@@ -86,9 +86,10 @@ def test_the_graph_is_exact_on_real_and_random_colours(graph_answers, colours):
     assert (random <= 1e-3).mean() >= 0.999, (random <= 1e-3).sum()
     # residual is the answer's xy distance: small exactly where the answer is exact.
     assert np.all(residual[error <= 1e-4] < 1e-4)
-    # ok says the answer reproduces the input.
+    # ok says the answer reproduces the input (xy within 1e-4: the 26 REAL
+    # colours in colour's snap gaps are ok at CIEDE2000 up to about 0.0013).
     assert set(np.unique(ok)) <= {0.0, 1.0}
-    assert np.all(error[ok == 1] <= 1e-3)
+    assert np.all(residual[ok == 1] <= 1e-4) and np.all(ok[error <= 1e-4] == 1)
 
 
 def _jax_answers(xyY: np.ndarray):
