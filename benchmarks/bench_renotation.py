@@ -1,6 +1,6 @@
 """Per-colour time of the JAX renotation engine against colour-science, both directions.
 
-    .venv/bin/python benchmarks/bench_renotation.py [--n-colour 50] [--repeats 3]
+    .venv/bin/python benchmarks/bench_renotation.py [--n-colour 50] [--repeats 10]
         [--out results/benchmarks/engine.md]
 
 munsell_jax is timed jitted (float64, the default JAX device) at batch 2,734
@@ -52,7 +52,7 @@ def main() -> None:
         "--n-colour", type=int, default=50, help="REAL colours colour-science converts each way"
     )
     parser.add_argument(
-        "--repeats", type=int, default=3, help="timed passes on each side; the best is kept"
+        "--repeats", type=int, default=10, help="timed passes on each side; the best is kept"
     )
     parser.add_argument(
         "--out",

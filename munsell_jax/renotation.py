@@ -710,21 +710,25 @@ def maximum_chroma(hue_value_code: jax.typing.ArrayLike, *, dark: bool = False) 
     return jnp.where(ok, result, jnp.nan)
 
 
-def project_to_renotation(spec: jax.typing.ArrayLike) -> jax.Array:
+def project_to_renotation(spec: jax.typing.ArrayLike, *, dark: bool = False) -> jax.Array:
     """Specifications moved into the renotation data, so that each one exists.
 
     Rows inside the data (``renotation_valid``) are returned unchanged. For
-    the others a chromatic value below 0.999 becomes 1 and one at 9.999 or
-    above 9.998; the chroma is clipped to the data's largest at the bounding
-    hue steps and integer values, after colour's 1e-3 snapping (above value 9,
-    at value 9: colour's forward runs to the white point at 10) and to 0
-    below, a grey (of value V in [0, 10], any hue and code). The learned
+    the others a chromatic value below 0.999 becomes 1 (with ``dark``, one
+    below 0.2 becomes 0.2) and one at 9.999 or above 9.998; the chroma is
+    clipped to the data's largest at the bounding hue steps and values
+    (``maximum_chroma``), after colour's 1e-3 snapping (above value 9, at
+    value 9: colour's forward runs to the white point at 10) and to 0 below,
+    a grey (of value V in [0, 10], any hue and code). The learned
     xyY -> Munsell converters end with it, so that a prediction always exists.
     Jit-able, differentiable (a clip) and exportable to ONNX.
 
     Args:
       spec: ``[..., 4]`` ``[hue, value, chroma, code]`` with hue in [0, 10]
         and integer code 1..10 (as a normalised prediction has).
+      dark: into the data with the dark planes (``renotation_valid(...,
+        dark=True)``): chromatic values from 0.2 (``munsell_to_xyY``'s
+        ``dark``). Rows valid without it are unchanged by it.
 
     Returns:
       ``[..., 4]`` in the input's float dtype; NaN rows (or malformed hue or
@@ -734,8 +738,10 @@ def project_to_renotation(spec: jax.typing.ArrayLike) -> jax.Array:
     check_last_axis(spec, 4, "spec [hue, value, chroma, code]")
     hue, value, chroma, code = (spec[..., i] for i in range(4))
     value = jnp.clip(value, 0.0, 10.0)
-    # Chromatic values run from 1 (0.999 snaps to it) to below 9.999 (which snaps to 10).
-    chromatic_value = jnp.where(value < 1.0 - 0.999e-3, 1.0, value)
+    # Chromatic values run from 1 (0.999 snaps to it; with dark, from 0.2) to
+    # below 9.999 (which snaps to 10).
+    lowest = float(_DARK_VALUES[0]) if dark else 1.0
+    chromatic_value = jnp.where(value < lowest - (0.0 if dark else 0.999e-3), lowest, value)
     chromatic_value = jnp.where(value > 10.0 - 1.0001e-3, 9.998, chromatic_value)
     # The ceiling where colour's forward looks it up: snapped hue and value.
     step = 2.5 * jnp.round(hue / 2.5)
@@ -745,7 +751,7 @@ def project_to_renotation(spec: jax.typing.ArrayLike) -> jax.Array:
         jnp.abs(chromatic_value - integer) <= _THRESHOLD_INTEGER, integer, chromatic_value
     )
     ceiling = maximum_chroma(
-        jnp.stack([snapped_hue, jnp.minimum(snapped_value, 9.0), code], axis=-1)
+        jnp.stack([snapped_hue, jnp.minimum(snapped_value, 9.0), code], axis=-1), dark=dark
     )
     chroma = jnp.where(chroma > 0, jnp.minimum(chroma, ceiling), jnp.where(chroma < 0, 0.0, chroma))
     grey = chroma == 0  # any hue and code: a grey of value V

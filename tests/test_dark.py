@@ -162,3 +162,48 @@ def test_maximum_chroma_reaches_the_dark_data(dark_entries):
     rows = rows[rows[:, 2] > 0]
     assert len(rows) > 1500
     assert munsell_to_xyY_unmasked(rows, dark=True)[1].all()
+
+
+def test_projection_reaches_the_dark_data():
+    """``project_to_renotation(..., dark=True)`` moves every row into the data
+    with the dark planes, leaves the rows inside unchanged, and equals the
+    projection without ``dark`` from value 1 up."""
+    rows = _random_specs(8, 2000, 0.0, 1.2)
+    rows[:, 2] *= 2  # many beyond the data
+    projected = np.asarray(mj.project_to_renotation(rows, dark=True))
+    assert munsell_to_xyY_unmasked(projected, dark=True)[1].all()
+    inside = munsell_to_xyY_unmasked(rows, dark=True)[1]
+    assert 0 < inside.sum() < len(rows)
+    np.testing.assert_array_equal(projected[inside], rows[inside])
+    assert (projected[:, 1] >= 0.2).all()
+    above = _random_specs(9, 500, 1.0, 10.0)
+    above[:, 2] *= 2
+    np.testing.assert_array_equal(
+        np.asarray(mj.project_to_renotation(above, dark=True)),
+        np.asarray(mj.project_to_renotation(above)),
+    )
+
+
+def test_dark_gradient_matches_central_differences(random_dark):
+    """jax.jacrev of the dark inverse (value, chroma x cos / sin of the ASTM
+    hue) against central differences in float64, on chromatic dark colours."""
+    xyY = random_dark[:8]
+
+    def cartesian(xyY):
+        spec = mj.xyY_to_munsell(xyY, dark=True).specification
+        astm = (10 * ((7 - spec[..., 3]) % 10) + spec[..., 0]) * (2 * np.pi / 100)
+        chroma = spec[..., 2]
+        return jax.numpy.stack(
+            [spec[..., 1], chroma * jax.numpy.cos(astm), chroma * jax.numpy.sin(astm)], -1
+        )
+
+    jacobian = np.asarray(jax.jacrev(cartesian)(xyY))  # [8, 3, 8, 3]
+    h = 1e-7
+    for i in range(3):
+        step = np.zeros_like(xyY)
+        step[:, i] = h
+        numeric = (np.asarray(cartesian(xyY + step)) - np.asarray(cartesian(xyY - step))) / (2 * h)
+        analytic = np.einsum("rkr->rk", jacobian[:, :, :, i])
+        assert np.isfinite(analytic).all()
+        scale = np.maximum(np.abs(numeric), 1.0)
+        np.testing.assert_allclose(analytic / scale, numeric / scale, rtol=0, atol=1e-3)
