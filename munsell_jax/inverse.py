@@ -942,13 +942,14 @@ def xyY_to_munsell(
           (two hue steps, two even chromas) is a closed formula; each row
           solves it in its cell (a quadratic, then Newton steps where the
           cell interpolates radially) and walks to the cell the solution
-          points to, from the data's ovoids between the value's planes.
-          Inside colour's 1e-3 hue snapping zones it takes the closer of the
-          step's data line and the zone's edge; rows left outside their
-          cell or beyond the data get a few more cells, then the nearest
-          point of the data's edge. 3.5-5.5 us per colour at batch 2,734 on
-          2 CPU cores (``make bench``), with the same ``ok`` as the Newton
-          solve on REAL and no larger residual.
+          points to, from a shipped table of cells per plane and polar bin
+          (``data/start_cells.npz``). Inside colour's 1e-3 hue snapping
+          zones it takes the closer of the step's data line and the zone's
+          edge; rows left outside their cell or beyond the data get a few
+          more cells, then the nearest point of the data's edge around
+          them. About 2 us per colour at batch 2,734 on 2 CPU cores
+          (``make bench``), with the same ``ok`` as the Newton solve on REAL
+          and no larger residual.
         - ``"table"``: the damped Newton solve on the exact forward, from
           the data's ovoids at the nearest plane, then the retry pass.
         - ``"model"``: the Newton solve from the prediction of the shipped

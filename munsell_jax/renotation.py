@@ -358,15 +358,20 @@ def luminance_to_value(Y: jax.typing.ArrayLike) -> jax.Array:
     # jnp.interp's arithmetic, with its interval (the count of knots <= Y)
     # found in three short searches of 22 (blocks of 484 knots, then of 22,
     # then single knots) rather than jnp.searchsorted's loop: the same
-    # interval, no loop to export to ONNX, and 66 comparisons a row.
+    # interval, no loop to export to ONNX, and 66 comparisons a row, each
+    # search reading one row of a table (no index arithmetic per row).
     knots = jnp.concatenate([luminances, jnp.full(_SEARCH**3 - len(luminances), jnp.inf, Y.dtype)])
-    i = jnp.zeros(Y.shape, jnp.int32)
-    for size in (_SEARCH**2, _SEARCH, 1):
-        starts = knots.at[i[..., None] + size * jnp.arange(_SEARCH)].get(
-            mode=_IN_BOUNDS, wrap_negative_indices=False
-        )
-        count = jnp.sum(starts <= Y[..., None], axis=-1, dtype=jnp.int32)
-        i = i + size * (jnp.maximum(count, 1) - 1 if size > 1 else count)
+    knots = knots.reshape(_SEARCH, _SEARCH, _SEARCH)
+
+    def count(row):
+        return jnp.sum(row <= Y[..., None], axis=-1, dtype=jnp.int32)
+
+    block = jnp.maximum(count(knots[:, 0, 0]), 1) - 1
+    rows = knots[:, :, 0].at[block].get(mode=_IN_BOUNDS, wrap_negative_indices=False)
+    sub = jnp.maximum(count(rows), 1) - 1
+    index = _SEARCH * block + sub
+    rows = knots.reshape(-1, _SEARCH).at[index].get(mode=_IN_BOUNDS, wrap_negative_indices=False)
+    i = _SEARCH * index + count(rows)
     i = jnp.clip(i, 1, len(luminances) - 1)
     inside = values[i - 1] + ((Y - luminances[i - 1]) / (luminances[i] - luminances[i - 1])) * (
         values[i] - values[i - 1]
@@ -434,7 +439,9 @@ def _gather(
 ) -> jax.Array:
     value_index = jnp.clip(value_index, 0, table.shape[1] - 1)
     chroma_index = jnp.clip(chroma_index, 0, len(_CHROMAS) - 1)
-    return jnp.asarray(table, dtype)[step, value_index, chroma_index]
+    # The indices are never negative (the steps come from floor_mod): no wrapping.
+    index = step, value_index, chroma_index
+    return jnp.asarray(table, dtype).at[index].get(wrap_negative_indices=False)
 
 
 def _ovoid_xy(parts: _Parts, value_index: jax.Array, chroma: jax.Array, tables: PlaneTables):
@@ -464,7 +471,9 @@ def _ovoid_xy(parts: _Parts, value_index: jax.Array, chroma: jax.Array, tables: 
     phi = jnp.radians(_interp2(lower, upper, angle, phi_cw, phi_ccw))
     radial = jnp.stack([rho * jnp.cos(phi), rho * jnp.sin(phi)], axis=-1) + grey
 
-    xy_cont = jnp.where((method == 2)[..., None], radial, linear)
+    radial_method = method == 2
+    # Per coordinate, not broadcast: onnxruntime's broadcasting select is slow.
+    xy_cont = jnp.where(jnp.stack([radial_method, radial_method], axis=-1), radial, linear)
     valid_cont = valid_cw & valid_ccw & (method != 0)
 
     # Within 1e-3 of a hue step colour reads the data point itself: take that
