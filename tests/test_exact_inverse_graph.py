@@ -144,4 +144,4 @@ def test_the_graph_records_what_it_is():
     assert meta["direction"] == "from_xyY" and meta["precision"] == "float64"
     assert "cell walk" in meta["architecture"]
     assert [o.name for o in proto.graph.output] == ["specification", "residual", "ok"]
-    assert 6_000 < len(proto.graph.node) < 10_000  # docs/models.md: about 8,000 nodes
+    assert 6_000 < len(proto.graph.node) < 10_000  # docs/models.md: 7,481 nodes
