@@ -42,6 +42,7 @@ have no exact specification.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -326,11 +327,14 @@ def start_cells_at(planes: np.ndarray, xy: np.ndarray) -> np.ndarray:
 
 @functools.cache
 def _start_cells() -> np.ndarray:
-    if START_FILE.exists():
-        with np.load(START_FILE) as arrays:
-            return arrays["cells"]
-    with jax.enable_x64(True):
-        return build_start_cells()
+    # Loaded while a solve is traced: it cannot be built there (a solve of its own).
+    if not START_FILE.exists():
+        raise FileNotFoundError(
+            f"{START_FILE} (package data) is missing: `python scripts/make_renotation_tables.py` "
+            "writes it"
+        )
+    with np.load(START_FILE) as arrays:
+        return arrays["cells"]
 
 
 def _start_cell(xy: jax.Array, value: jax.Array) -> tuple[jax.Array, jax.Array]:
@@ -751,9 +755,9 @@ class CellWalkStages(NamedTuple):
         residual [N], ok [N])``, as ``xyY_to_munsell`` returns them.
     """
 
-    first: object
-    second: object
-    answer: object
+    first: Callable[[jax.Array], tuple[jax.Array, ...]]
+    second: Callable[[jax.Array, jax.Array, jax.Array], tuple[jax.Array, ...]]
+    answer: Callable[..., tuple[jax.Array, ...]]
 
 
 def _first_stage(xyY: jax.Array):
