@@ -440,11 +440,8 @@ def _local_step(r, d_astm, d_chroma, d_astm_chroma, d_astm_astm, astm, chroma, f
     return astm_new, chroma_new, length, solved
 
 
-def _newton(xy, value, astm, chroma, iterations: int, dark: bool, unroll: bool = False):
+def _newton(xy, value, astm, chroma, iterations: int, dark: bool):
     """Damped, projected Newton from (astm, chroma); returns (astm, chroma, residual).
-
-    ``unroll``: the iterations as straight-line code rather than a
-    ``fori_loop`` (a larger program, but one without a loop: the ONNX export).
 
     The last of the ``iterations`` also reads the second derivatives in hue
     and, where its step is short, takes the local model's step
@@ -507,11 +504,7 @@ def _newton(xy, value, astm, chroma, iterations: int, dark: bool, unroll: bool =
 
     chroma = jnp.clip(chroma, _MIN_CHROMA, _chroma_bound(astm, value, dark))
     newton_step = lambda _, state: step(*state, second_order=False)  # noqa: E731
-    if unroll:
-        for i in range(iterations - 1):
-            astm, chroma = newton_step(i, (astm, chroma))
-    else:
-        astm, chroma = jax.lax.fori_loop(0, max(iterations - 1, 0), newton_step, (astm, chroma))
+    astm, chroma = jax.lax.fori_loop(0, max(iterations - 1, 0), newton_step, (astm, chroma))
     if iterations > 0:
         astm, chroma = step(astm, chroma, second_order=True)
     residual = jnp.linalg.norm(xy_of(astm, chroma) - xy, axis=-1)
@@ -646,7 +639,6 @@ def _solve(
     start: jax.Array | None = None,
     retries: bool = True,
     dark: bool = False,
-    unroll: bool = False,
     cells: bool = False,
 ) -> InverseResult:
     """The inverse: ``cells`` walks the renotation cells (``_walk``), else the
@@ -656,7 +648,7 @@ def _solve(
         astm, chroma = _walk(rows, dark)
     else:
         astm, chroma = _newton_solve(
-            rows.xy, rows.value_solve, rows.finite, iterations, start, retries, dark, unroll
+            rows.xy, rows.value_solve, rows.finite, iterations, start, retries, dark
         )
     return _answer(rows, astm, chroma, dark, xyY.shape[:-1])
 
@@ -778,7 +770,7 @@ def _answer_stage(xyY: jax.Array, step, k, u, w):
 CELL_WALK_STAGES = CellWalkStages(_first_stage, _second_stage, _answer_stage)
 
 
-def _newton_solve(xy, value_solve, finite, iterations, start, retries, dark, unroll):
+def _newton_solve(xy, value_solve, finite, iterations, start, retries, dark):
     """(ASTM hue, chroma) by the Newton solve (and the retry pass)."""
     dtype = xy.dtype
     astm_start, chroma_start = _initial_guess(xy, value_solve, dark)
@@ -792,9 +784,7 @@ def _newton_solve(xy, value_solve, finite, iterations, start, retries, dark, unr
             (astm_start, chroma_start),
             dark,
         )
-    astm, chroma, residual = _newton(
-        xy, value_solve, astm_start, chroma_start, iterations, dark, unroll
-    )
+    astm, chroma, residual = _newton(xy, value_solve, astm_start, chroma_start, iterations, dark)
     if retries:
         astm, chroma = _retry_pass(
             xy, value_solve, astm, chroma, residual, finite, iterations, dark
