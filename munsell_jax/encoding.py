@@ -16,7 +16,11 @@ hue-family code (code = argmax + 1).
 - ``family_angle``: ``cos f, sin f, value/10, chroma/50`` + 10 code logits,
   ``f`` the hue within its family;
 - ``cartesian``: ``chroma/50 cos t, chroma/50 sin t, value/10`` (hue and
-  chroma as a point, defined at grey).
+  chroma as a point, defined at grey);
+- ``probabilistic``: ``cartesian``, then three raw outputs of a distribution's
+  head (``n_extra``): the log-scales of the hue angle and of the chroma and
+  the log of a Delta-E bound (``munsell_jax.nn.probabilistic``). Only the
+  first three are targets; the point answer decodes as ``cartesian``.
 
 ``t = 2 pi h / 100`` with ``h = 10 ((7 - code) mod 10) + hue`` the ASTM hue in
 (0, 100] (R = (0, 10], YR = (10, 20], ...), and ``f = 2 pi hue / 10``.
@@ -39,6 +43,7 @@ from munsell_jax.arrays import floor_mod, polyval
 __all__ = [
     "ENCODINGS",
     "GAMMAS",
+    "POLAR_RADIUS",
     "INPUTS",
     "XYY_INPUTS",
     "Encoding",
@@ -65,10 +70,11 @@ class Encoding:
     n_logits: int
     hue_output: int | None  # index of the hue/10 output, for the circular hue loss
     chroma_output: int | None  # index of the chroma/50 output, for the gamut penalty
+    n_extra: int = 0  # outputs after the logits that are no target (a distribution's head)
 
     @property
     def n_outputs(self) -> int:
-        return self.n_regression + self.n_logits
+        return self.n_regression + self.n_logits + self.n_extra
 
 
 ENCODINGS = {
@@ -77,6 +83,7 @@ ENCODINGS = {
     "hue_angle": Encoding("hue_angle", 4, 0, None, 3),
     "family_angle": Encoding("family_angle", 4, N_CODES, None, 3),
     "cartesian": Encoding("cartesian", 3, 0, None, None),
+    "probabilistic": Encoding("probabilistic", 3, 0, None, None, n_extra=3),
 }
 
 
@@ -126,7 +133,8 @@ def hue_from_astm(h):
 # (Munsell -> xyY) or xyY (xyY -> Munsell).
 INPUTS = {"scaled": 4, "cartesian": 3, "harmonic": 10, "lattice": 13, "grid": 13}
 GAMMAS = (1.0, 1.5, 2.0, 2.5, 3.0)  # the published sweep of the Y normalisation
-XYY_INPUTS = {"xyY": 3, "lightness": 3, **{f"gamma{g}": 3 for g in GAMMAS}}
+XYY_INPUTS = {"xyY": 3, "lightness": 3, "polar": 6, **{f"gamma{g}": 3 for g in GAMMAS}}
+POLAR_RADIUS = 0.9  # xy distance from the white point at the polar layout's outer radius
 _HARMONICS = 4
 _WHITE_C = (0.31006, 0.31616)  # illuminant C, as colorimetry.ILLUMINANT_C_xy
 
@@ -139,6 +147,10 @@ def xyY_inputs(xyY, *, inputs: str = "xyY"):
       centred on the white point, and a lightness (CIE L*/100 without its
       linear toe) that spreads the dark colours, which raw Y crowds into
       [0.01, 0.03] at values 1-2. Y below 1e-6 is read as 1e-6;
+    - ``polar``: ``lightness``, then three lattice coordinates: the angle
+      about the white point / 2 pi in [0, 1), the square root of the distance
+      from it / ``POLAR_RADIUS`` (0 at the white point, 1 beyond the data
+      at any value), and the Munsell value / 10 (ASTM D1535 of Y, exact);
     - ``gamma1.0`` ... ``gamma3.0``: ``[x, y, Y^(1/gamma)]``, the published
       study's Y normalisation (``GAMMAS``, for its sweep).
     """
@@ -153,7 +165,25 @@ def xyY_inputs(xyY, *, inputs: str = "xyY"):
         return xp.stack([x, y, xp.exp(xp.log(xp.maximum(Y, 1e-6)) / gamma)], axis=-1)
     # exp(log(Y) / 3), not Y ** (1/3): jax2onnx cannot export pow with a symbolic batch.
     lightness = 1.16 * xp.exp(xp.log(xp.maximum(Y, 1e-6)) / 3.0) - 0.16
-    return xp.stack([(x - _WHITE_C[0]) / 0.1, (y - _WHITE_C[1]) / 0.1, lightness], axis=-1)
+    dx, dy = x - _WHITE_C[0], y - _WHITE_C[1]
+    columns = [dx / 0.1, dy / 0.1, lightness]
+    if inputs == "polar":
+        columns += _polar(jnp.asarray(dx), jnp.asarray(dy), jnp.asarray(Y))
+        if xp is np:
+            return np.stack([np.asarray(c) for c in columns], axis=-1)
+    return xp.stack(columns, axis=-1)
+
+
+def _polar(dx: jax.Array, dy: jax.Array, Y: jax.Array) -> list[jax.Array]:
+    """The ``polar`` layout's lattice coordinates (safe derivatives at the white point)."""
+    from munsell_jax.renotation import luminance_to_value
+
+    r2 = dx**2 + dy**2
+    at_white = r2 == 0
+    angle = jnp.arctan2(dy, jnp.where(at_white, 1.0, dx)) / (2 * math.pi)
+    r = jnp.sqrt(jnp.where(at_white, 1.0, r2))
+    radius = jnp.where(at_white, 0.0, jnp.sqrt(jnp.where(at_white, 1.0, r) / POLAR_RADIUS))
+    return [floor_mod(angle, 1.0, jnp), radius, luminance_to_value(Y) / 10]
 
 
 def specification_inputs(spec, *, inputs: str = "scaled"):
@@ -242,7 +272,7 @@ def encode(encoding: str | Encoding, spec):
         "hue_angle": [xp.cos(t), xp.sin(t), value / 10, chroma / 50],
         "family_angle": [xp.cos(f), xp.sin(f), value / 10, chroma / 50],
         "cartesian": [chroma / 50 * xp.cos(t), chroma / 50 * xp.sin(t), value / 10],
-    }[enc.name]
+    }["cartesian" if enc.name == "probabilistic" else enc.name]
     labels = _code_labels(code, xp) if enc.n_logits else xp.full(hue.shape, -1, xp.int32)
     return xp.stack(columns, axis=-1), labels
 
@@ -273,7 +303,7 @@ def decode(encoding: str | Encoding, outputs: jax.Array) -> jax.Array:
     elif enc.name == "family_angle":
         hue = floor_mod(10 * _angle(o[0], o[1]) / (2 * math.pi), 10.0, jnp)
         value, chroma = 10 * o[2], 50 * o[3]
-    if enc.name in ("hue_angle", "cartesian"):  # the hue is the angle of a 2-vector
+    if enc.name in ("hue_angle", "cartesian", "probabilistic"):  # the angle of a 2-vector
         h = 100 * _angle(o[0], o[1]) / (2 * math.pi)
         value = 10 * o[2]
         if enc.name == "hue_angle":

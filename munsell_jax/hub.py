@@ -25,7 +25,7 @@ import functools
 import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -48,8 +48,10 @@ __all__ = [
     "MODELS",
     "PARAMS",
     "SHIPPED",
+    "BoundedPrediction",
     "Converter",
     "approximator",
+    "bounded",
     "build_model",
     "engine_predict",
     "float64_model",
@@ -196,6 +198,25 @@ def float64_model(model: nnx.Module) -> nnx.Module:
     return copy
 
 
+class BoundedPrediction(NamedTuple):
+    """What a probabilistic converter (``munsell_jax.nn.probabilistic``) returns.
+
+    Attributes:
+      specification: ``[..., 4]`` its answer, as any xyY -> Munsell converter's.
+      delta_e_bound: ``[...]`` its bound on the answer's round-trip CIEDE2000
+        (``munsell_to_xyY(specification)`` against the input): about 90% of
+        colours fall within it (the figure is in the model's ``metrics.json``).
+    """
+
+    specification: Any
+    delta_e_bound: Any
+
+
+def bounded(config: Mapping[str, Any]) -> bool:
+    """Whether a model of ``config`` gives a Delta-E bound (``BoundedPrediction``)."""
+    return config["direction"] == "from_xyY" and output_encoding(config).name == "probabilistic"
+
+
 class Converter(nnx.Module):
     """A learned converter on raw values, normalisation inside.
 
@@ -214,20 +235,46 @@ class Converter(nnx.Module):
         self.inputs = input_layout(config)
 
     def __call__(self, x: jax.Array) -> jax.Array:
+        return self.bounded(x).specification if self.has_bound else self._run(x)[0]
+
+    @property
+    def has_bound(self) -> bool:
+        """Whether the network has a Delta-E bound head (``bounded``)."""
+        return self.encoding.name == "probabilistic"
+
+    def bounded(self, x: jax.Array) -> BoundedPrediction:
+        """A probabilistic converter's answer and Delta-E bound (what its ONNX
+        graph computes): ``BoundedPrediction([..., 4], [...])``."""
+        if not self.has_bound:
+            raise ValueError(f"a {self.encoding.name!r} model has no Delta-E bound")
+        out, bound = self._run(x)
+        return BoundedPrediction(out, bound)
+
+    def _run(self, x: jax.Array) -> tuple[jax.Array, jax.Array | None]:
         x = jnp.asarray(x)
         if x.ndim != 2:  # the networks take [B, F]
-            flat = self(x.reshape(-1, x.shape[-1]))
-            return flat.reshape(*x.shape[:-1], flat.shape[-1])
+            flat, bound = self._run(x.reshape(-1, x.shape[-1]))
+            bound = None if bound is None else bound.reshape(x.shape[:-1])
+            return flat.reshape(*x.shape[:-1], flat.shape[-1]), bound
+        bound = None
         if self.direction == "from_xyY":
-            spec = decode(self.encoding, self.network(xyY_inputs(x, inputs=self.inputs)))
-            out = project_to_renotation(spec)  # every answer exists
+            raw = self.network(xyY_inputs(x, inputs=self.inputs))
+            out = project_to_renotation(decode(self.encoding, raw))  # every answer exists
+            if self.has_bound:
+                from munsell_jax.nn.probabilistic import head
+
+                bound = head(raw).delta_e_bound
         else:
             out = self.network(specification_inputs(x, inputs=self.inputs))
         # A NaN or inf input is a NaN row, the same in XLA and onnxruntime (whose
         # Max/Min/Relu may turn NaN into a number), never a made-up answer.
-        out = jnp.where(jnp.all(jnp.isfinite(x), axis=-1, keepdims=True), out, jnp.nan)
+        finite = jnp.all(jnp.isfinite(x), axis=-1)
+        out = jnp.where(finite[:, None], out, jnp.nan)
         # float32 in, float32 out, even where a network's constants are float64 under x64.
-        return out.astype(x.dtype) if jnp.issubdtype(x.dtype, jnp.floating) else out
+        dtype = x.dtype if jnp.issubdtype(x.dtype, jnp.floating) else out.dtype
+        if bound is not None:
+            bound = jnp.where(finite, bound, jnp.nan).astype(dtype)
+        return out.astype(dtype), bound
 
 
 def load_converter(name: str | Path) -> Converter:
@@ -305,8 +352,11 @@ def _load(
         session = _onnx_session(Path(onnx_file) if onnx_file is not None else folder / "model.onnx")
         input_name = session.get_inputs()[0].name
 
+        two = len(session.get_outputs()) == 2 and session.get_outputs()[1].name == "delta_e_bound"
+
         def run_onnx(inputs):
-            return session.run(None, {input_name: np.asarray(inputs, np.float32)})[0]
+            outputs = session.run(None, {input_name: np.asarray(inputs, np.float32)})
+            return BoundedPrediction(*outputs[:2]) if two else outputs[0]
 
         return run_onnx
     if backend != "jax":
@@ -324,9 +374,10 @@ def _load(
     return predictor(load_params(build_model(config), folder / PARAMS), config)
 
 
-def predictor(network: nnx.Module, config: Mapping[str, Any]) -> Callable[[np.ndarray], np.ndarray]:
+def predictor(network: nnx.Module, config: Mapping[str, Any]) -> Callable[[np.ndarray], Any]:
     """A jitted numpy-in, numpy-out predictor of a trained ``network`` and its
-    ``config``: the ``Converter``, float32 in and out. With
+    ``config``: the ``Converter``, float32 in and out (a probabilistic model's
+    gives a ``BoundedPrediction`` of numpy arrays). With
     ``config["inference_precision"] == "float64"`` the network computes in
     float64 between them (as its float64 ONNX graph does), whether or not x64
     is enabled globally.
@@ -337,14 +388,22 @@ def predictor(network: nnx.Module, config: Mapping[str, Any]) -> Callable[[np.nd
     converter = Converter(network, config)
     width = 3 if converter.direction == "from_xyY" else 4
     precision = config.get("inference_precision") or "float32"
+    with_bound = bounded(config)
+
+    def call(module, x):
+        return module.bounded(x) if with_bound else module(x)
+
+    def numpy(out):
+        return BoundedPrediction(*map(np.asarray, out)) if with_bound else np.asarray(out)
+
     if precision == "float32":
         # Split once: nnx.jit would walk the module's graph on every call (about
         # 0.7 ms, most of a batch-1 call).
         graphdef, state = nnx.split(converter)
-        predict = jax.jit(lambda state, x: nnx.merge(graphdef, state)(x))
+        predict = jax.jit(lambda state, x: call(nnx.merge(graphdef, state), x))
 
         def run(inputs):
-            return np.asarray(predict(state, _checked(inputs, width)))
+            return numpy(predict(state, _checked(inputs, width)))
 
         return run
     if precision != "float64":
@@ -354,12 +413,12 @@ def predictor(network: nnx.Module, config: Mapping[str, Any]) -> Callable[[np.nd
 
         @jax.jit
         def predict64(x):
-            out = nnx.merge(graphdef, state)(x.astype(jnp.float64))
-            return out.astype(jnp.float32)
+            out = call(nnx.merge(graphdef, state), x.astype(jnp.float64))
+            return jax.tree.map(lambda a: a.astype(jnp.float32), out)
 
     def run64(inputs):
         with jax.enable_x64(True):  # traced and called with x64, or float64 is float32
-            return np.asarray(predict64(jnp.asarray(_checked(inputs, width))))
+            return numpy(predict64(jnp.asarray(_checked(inputs, width))))
 
     return run64
 

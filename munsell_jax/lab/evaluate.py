@@ -10,8 +10,13 @@ baseline and colour-science, so their numbers sit in one table.
   themselves, so theirs is 0), so it still gets a Delta-E; a prediction
   with NaN gets none and is counted in ``n_nan``.
   Statistics are over the rows with a Delta-E; nothing is dropped silently.
-  Hue-code accuracy, hue/value/chroma MAE and hue-family errors are taken
-  against the exact inverse's specification, on the rows where it is exact.
+  Hue-code accuracy, hue/value/chroma MAE and hue-family errors (a hue off
+  by a quarter of a family or more; ``chromatic_family_errors`` at exact
+  chroma >= 0.5 only) are taken against the exact inverse's specification,
+  on the rows where it is exact. A probabilistic converter's Delta-E bound is
+  scored by its coverage (the fraction of colours whose actual round-trip
+  CIEDE2000 is within it) and the Spearman rank correlation between bound and
+  actual error (``bound_metrics``).
 - ``to_xyY`` (Munsell -> xyY): predict xyY for each colour's specification and
   take CIEDE2000 against the exact forward's xyY.
 
@@ -41,6 +46,7 @@ import numpy as np
 
 from munsell_jax.colorimetry import delta_E_CIE2000, xyY_to_Lab
 from munsell_jax.encoding import astm_hue
+from munsell_jax.hub import BoundedPrediction
 from munsell_jax.lab.provenance import git_commit
 from munsell_jax.lab.timing import time_jax
 from munsell_jax.renotation import (
@@ -51,6 +57,7 @@ from munsell_jax.renotation import (
 
 __all__ = [
     "EvaluationSet",
+    "bound_metrics",
     "evaluate",
     "evaluate_run",
     "evaluation_sets",
@@ -120,7 +127,30 @@ def _delta_e(xyY_1: np.ndarray, xyY_2: np.ndarray) -> np.ndarray:
     return np.asarray(delta_E_CIE2000(xyY_to_Lab(xyY_1), xyY_to_Lab(xyY_2)))
 
 
-def protocol(direction: str, prediction: np.ndarray, colours: EvaluationSet) -> tuple[dict, dict]:
+def bound_metrics(delta_e: np.ndarray, bound: np.ndarray) -> dict:
+    """How well a Delta-E bound tells each colour's error, over the rows with
+    both: ``bound_coverage`` (the fraction whose actual round-trip CIEDE2000
+    is within the bound; a 90% bound should cover 0.9), ``bound_spearman``
+    (rank correlation between bound and actual error: does a larger bound mean
+    a larger error) and ``bound_mean``."""
+    from scipy.stats import spearmanr
+
+    rows = np.isfinite(delta_e) & np.isfinite(bound)
+    if rows.sum() < 2:
+        return dict(bound_coverage=None, bound_spearman=None, bound_mean=None)
+    return dict(
+        bound_coverage=float(np.mean(delta_e[rows] <= bound[rows])),
+        bound_spearman=float(spearmanr(bound[rows], delta_e[rows]).statistic),
+        bound_mean=float(np.mean(bound[rows])),
+    )
+
+
+def protocol(
+    direction: str,
+    prediction: np.ndarray,
+    colours: EvaluationSet,
+    bound: np.ndarray | None = None,
+) -> tuple[dict, dict]:
     """Score predictions for ``colours`` by the protocol.
 
     Args:
@@ -129,6 +159,8 @@ def protocol(direction: str, prediction: np.ndarray, colours: EvaluationSet) -> 
         ``colours.specification``).
       prediction: the predictor's raw output, NaN where it gave none.
       colours: an ``EvaluationSet``.
+      bound: ``[N]`` a probabilistic converter's Delta-E bounds (from_xyY):
+        adds ``bound_metrics`` and the per-row ``bound``.
 
     Returns:
       ``(metrics, rows)``: a dict of scalars (see the module docstring) and a
@@ -176,11 +208,18 @@ def protocol(direction: str, prediction: np.ndarray, colours: EvaluationSet) -> 
         **_stats(delta_e),
         code_accuracy=float(np.mean(p[:, 3] == t[:, 3])) if len(p) else None,
         hue_family_errors=int(np.sum(hue_diff >= 2.5)),
+        chromatic_rows=int(np.sum(t[:, 2] >= 0.5)),
+        chromatic_family_errors=int(np.sum((hue_diff >= 2.5) & (t[:, 2] >= 0.5))),
         hue_mae=float(np.mean(hue_diff)) if len(p) else None,
         value_mae=float(np.mean(np.abs(p[:, 1] - t[:, 1]))) if len(p) else None,
         chroma_mae=float(np.mean(np.abs(p[:, 2] - t[:, 2]))) if len(p) else None,
     )
-    return metrics, {"delta_e": delta_e, "prediction": prediction, "projected": projected}
+    out = {"delta_e": delta_e, "prediction": prediction, "projected": projected}
+    if bound is not None:
+        bound = np.asarray(bound, np.float64)
+        metrics |= bound_metrics(delta_e, bound)
+        out["bound"] = bound
+    return metrics, out
 
 
 def evaluate(
@@ -200,7 +239,11 @@ def evaluate(
     rows: dict = {}
     for name, colours in evaluation_sets().items():
         inputs = colours.xyY if direction == "from_xyY" else colours.specification
-        metrics[name], rows[name] = protocol(direction, np.asarray(predict(inputs)), colours)
+        out = predict(inputs)
+        bound = None
+        if isinstance(out, BoundedPrediction):  # a probabilistic converter
+            out, bound = out
+        metrics[name], rows[name] = protocol(direction, np.asarray(out), colours, bound)
     if timing:
         inputs = evaluation_sets()["real"]
         inputs = inputs.xyY if direction == "from_xyY" else inputs.specification

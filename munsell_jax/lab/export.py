@@ -40,6 +40,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -50,6 +51,7 @@ from munsell_jax.hub import (
     INVERSE,
     MODELS,
     Converter,
+    bounded,
     engine_predict,
     float64_model,
     inverse_predict,
@@ -81,17 +83,25 @@ CONVENTIONS = (
 OUTPUT_RANGE = {"from_xyY": np.array([10.0, 10.0, 50.0, 10.0]), "to_xyY": np.ones(3)}
 
 
-def predict_function(model, config) -> Callable[[jax.Array], jax.Array]:
+def _call(converter: Converter) -> Callable:
+    # A probabilistic model's graph has two outputs: the answer and its bound.
+    return (lambda x: tuple(converter.bounded(x))) if converter.has_bound else converter
+
+
+def predict_function(model, config) -> Callable[[jax.Array], Any]:
     """A pure raw-in, raw-out function of a trained network (in evaluation
-    mode): ``munsell_jax.hub.Converter``, the function its graph computes."""
-    return Converter(model, config)
+    mode): ``munsell_jax.hub.Converter``, the function its graph computes (for
+    a probabilistic model, ``(specification, delta_e_bound)``)."""
+    return _call(Converter(model, config))
 
 
-def float64_predict_function(model, config) -> Callable[[jax.Array], jax.Array]:
+def float64_predict_function(model, config) -> Callable[[jax.Array], Any]:
     """``predict_function`` of a float64 copy of ``model``, float32 in and out
     (call, and trace, with x64 enabled): what a float64 graph computes."""
-    inner = float64_model(Converter(model, config))
-    return lambda inputs: inner(inputs.astype(jnp.float64)).astype(jnp.float32)
+    inner = _call(float64_model(Converter(model, config)))
+    return lambda inputs: jax.tree.map(
+        lambda a: a.astype(jnp.float32), inner(inputs.astype(jnp.float64))
+    )
 
 
 def _names(direction: str) -> tuple[str, str]:
@@ -208,7 +218,7 @@ def export(
     options = dict(
         model_name=f"munsell_jax_{config.direction}",
         input_names=[input_name],
-        output_names=[output_name],
+        output_names=[output_name, "delta_e_bound"] if bounded(config) else [output_name],
         normalization_mode="prefer_native",
     )
     if precision == "float64":

@@ -154,7 +154,35 @@ def markdown_tables(
             ]
             out.append("| " + " | ".join(cells) + " |")
         out.append("")
+        out += _bound_table(rows, heading)
     return "\n".join(out)
+
+
+def _bound_table(rows: list[dict], heading: str) -> list[str]:
+    """The probabilistic converters' Delta-E bounds: coverage (target 0.9) and
+    Spearman correlation with the actual error, on both sets."""
+    bounded = [m for m in rows if "bound_coverage" in m.get("real", {})]
+    if not bounded:
+        return []
+    out = [
+        f"{heading}# Delta-E bounds of the probabilistic converters\n",
+        "A 90% bound should cover 0.9 of the colours (actual round-trip CIEDE2000 within "
+        "it); Spearman: rank correlation between bound and actual error.\n",
+        "| model | held-out coverage / Spearman / mean bound | REAL coverage / Spearman / "
+        "mean bound | held-out family errors (chroma >= 0.5) |",
+        "|---|---|---|---|",
+    ]
+    for m in bounded:
+        cells = [f"`{m.get('name')}`"]
+        for part in (m.get("generalisation", {}), m.get("real", {})):
+            keys = ("bound_coverage", "bound_spearman", "bound_mean")
+            cells.append(" / ".join(_f(part.get(k)) for k in keys) + held_out_mark(part))
+        general = m.get("generalisation", {})
+        cells.append(
+            f"{general.get('chromatic_family_errors', '-')} of {general.get('chromatic_rows', '-')}"
+        )
+        out.append("| " + " | ".join(cells) + " |")
+    return [*out, ""]
 
 
 _README_HEAD = """# Results

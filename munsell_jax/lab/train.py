@@ -127,6 +127,12 @@ def default_config(direction: str = "from_xyY", architecture: str = "Multi-MLP")
     config.loss.delta_e_weight = 0.0  # > 0: + CIEDE2000 round trip (from_xyY), see losses
     config.loss.forward = "exact"  # the round trip's Munsell -> xyY: "exact" or "approximator"
     config.loss.approximator = "to_xyY/approximator"  # which, for "approximator" (a to_xyY model)
+    # The "probabilistic" encoding's head (munsell_jax.nn.probabilistic): the
+    # negative log-likelihood of the exact hue angle and chroma under its
+    # distribution, and the pinball loss of its Delta-E bound against the
+    # actual round-trip CIEDE2000 of the point answer.
+    config.loss.nll_weight = 0.0
+    config.loss.bound_weight = 0.0
 
     config.opt = ml_collections.ConfigDict()
     config.opt.batch_size = 1024
@@ -256,6 +262,13 @@ def make_loss_fn(config: ml_collections.ConfigDict):
         raise ValueError("config.loss.forward must be 'exact' or 'approximator'")
 
     see = encoding_lib.input_layout(config) if config.direction == "from_xyY" else None
+    probabilistic = enc.name == "probabilistic"
+    nll = probabilistic and cfg.get("nll_weight", 0.0) > 0
+    bound = probabilistic and cfg.get("bound_weight", 0.0) > 0
+    if not probabilistic and (cfg.get("nll_weight", 0.0) or cfg.get("bound_weight", 0.0)):
+        raise ValueError("config.loss.nll_weight and bound_weight need the probabilistic encoding")
+    if probabilistic:
+        from munsell_jax.nn import probabilistic as head_lib
 
     def loss_fn(trainable: Trainable, batch):
         x_BxI, y_BxR, labels_B, w_B, cmax_B = batch
@@ -275,11 +288,27 @@ def make_loss_fn(config: ml_collections.ConfigDict):
         if gamut:
             penalty_B = objectives.gamut_penalty(out_BxO[:, enc.chroma_output], cmax_B)
             terms.append(cfg.gamut_weight * jnp.mean(w_B * penalty_B)[None])
-        if delta_e:
+        if nll:
+            r2_B = y_BxR[:, 0] ** 2 + y_BxR[:, 1] ** 2
+            chromatic_B = r2_B > 0
+            exact = {
+                "hue": jnp.arctan2(y_BxR[:, 1], jnp.where(chromatic_B, y_BxR[:, 0], 1.0)),
+                "chroma": 50 * jnp.sqrt(r2_B),
+            }
+            parts = head_lib.distribution(out_BxO).log_prob_parts(exact)
+            # A grey has no hue: only its chroma is scored.
+            nll_B = -(jnp.where(chromatic_B, parts["hue"], 0.0) + parts["chroma"])
+            terms.append(cfg.nll_weight * jnp.mean(w_B * nll_B)[None])
+        if delta_e or bound:
             # The perceptual round trip: decode, back to xyY, CIEDE2000 against the input.
             spec_Bx4 = encoding_lib.decode(enc, out_BxO)
-            loss_de = losses.munsell_delta_e_loss(spec_Bx4, x_BxI, forward=forward)
-            terms.append(cfg.delta_e_weight * loss_de[None])
+            de_B, valid_B = losses.munsell_delta_e(spec_Bx4, x_BxI, forward=forward)
+            if delta_e:
+                loss_de = jnp.sum(de_B) / jnp.maximum(jnp.sum(valid_B), 1)
+                terms.append(cfg.delta_e_weight * loss_de[None])
+            if bound:
+                loss_bound = head_lib.bound_loss(out_BxO, de_B, valid_B.astype(de_B.dtype))
+                terms.append(cfg.bound_weight * loss_bound[None])
         terms_K = jnp.concatenate(terms)
         if trainable.weighting is not None:
             return trainable.weighting(terms_K), terms_K

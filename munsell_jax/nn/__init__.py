@@ -82,6 +82,11 @@ ARCHITECTURES: dict[tuple[str, str], Architecture] = {
     ),
     # Beyond the published table: a pre-norm residual MLP (about 266K parameters).
     ("from_xyY", "Residual MLP (cartesian)"): Architecture("residual_mlp", {}, "cartesian"),
+    # A probabilistic converter: features on a lattice about the white point, a
+    # residual MLP, and a distribution's head with a Delta-E bound.
+    ("from_xyY", "Probabilistic polar lattice"): Architecture(
+        "probabilistic", {}, "probabilistic", inputs="polar"
+    ),
     ("to_xyY", "Simple MLP"): Architecture("mlp", {"widths": (128, 256, 128)}),
     # Beyond the published table: features learned on the renotation lattice
     # (read the ``grid`` inputs), then a residual MLP.

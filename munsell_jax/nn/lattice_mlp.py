@@ -25,10 +25,10 @@ from munsell_jax.arrays import floor_mod
 from munsell_jax.nn import residual_mlp
 from munsell_jax.renotation import value_to_luminance
 
-__all__ = ["Model"]
+__all__ = ["Model", "corners", "trilinear"]
 
 
-def _corners(u_B: jax.Array, n: int, *, periodic: bool):
+def corners(u_B: jax.Array, n: int, *, periodic: bool):
     """Lower and upper lattice indices of coordinates ``u`` and the fraction
     between them: ``(i0, i1, f)``, indices in [0, n) (clamped, or wrapped
     when ``periodic``). A non-finite coordinate gets the indices of 0 and a
@@ -47,6 +47,19 @@ def _corners(u_B: jax.Array, n: int, *, periodic: bool):
         upper = lower + 1
     fraction_B = jnp.where(finite_B, u_B - lower, jnp.nan)
     return lower.astype(jnp.int32), upper.astype(jnp.int32), fraction_B
+
+
+def trilinear(table_AxBxCxF: jax.Array, *axes) -> jax.Array:
+    """``[B, F]``: the rows of ``table`` multilinearly interpolated between the
+    8 lattice points about each coordinate, given as ``corners`` of its three
+    axes (``(i0, i1, fraction)`` each)."""
+    (a0, a1, fa), (b0, b1, fb), (c0, c1, fc) = axes
+    out = 0.0
+    for a, wa in ((a0, 1 - fa), (a1, fa)):
+        for b, wb in ((b0, 1 - fb), (b1, fb)):
+            for c, wc in ((c0, 1 - fc), (c1, fc)):
+                out = out + (wa * wb * wc)[:, None] * table_AxBxCxF[a, b, c]
+    return out
 
 
 def _luminance(v_B: jax.Array) -> jax.Array:
@@ -107,19 +120,12 @@ class Model(nnx.Module):
             self.grey[None, :, None, :], (n_hue, n_value, 1, self.grey.shape[-1])
         )
         table = jnp.concatenate([grey, self.table[...]], axis=2)
-        hue = _corners(t_B, n_hue, periodic=True)
-        value = _corners(v_B, n_value, periodic=False)
-        chroma = _corners(c_B, n_chroma, periodic=False)
-        out = 0.0
-        for a in (0, 1):
-            w_hue = hue[2] if a else 1 - hue[2]
-            for b in (0, 1):
-                w_value = value[2] if b else 1 - value[2]
-                for c in (0, 1):
-                    w_chroma = chroma[2] if c else 1 - chroma[2]
-                    w_B = w_hue * w_value * w_chroma
-                    out = out + w_B[:, None] * table[hue[a], value[b], chroma[c]]
-        return out
+        return trilinear(
+            table,
+            corners(t_B, n_hue, periodic=True),
+            corners(v_B, n_value, periodic=False),
+            corners(c_B, n_chroma, periodic=False),
+        )
 
     def __call__(self, x_BxI: jax.Array) -> jax.Array:
         features_BxF = self.embedding(x_BxI[:, -3], x_BxI[:, -2], x_BxI[:, -1])

@@ -1,0 +1,174 @@
+"""The probabilistic converter: its TensorFlow Probability head, its Delta-E
+bound, its training terms, and the tolerance mode of ``xyY_to_munsell``."""
+
+import math
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from flax import nnx
+from scipy import stats
+
+from munsell_jax.encoding import get_encoding, xyY_inputs
+from munsell_jax.hub import BoundedPrediction, Converter, bounded, predictor
+from munsell_jax.lab.evaluate import bound_metrics
+from munsell_jax.lab.train import Trainable, default_config, make_loss_fn
+from munsell_jax.nn import get_model
+from munsell_jax.nn import probabilistic as prob
+from munsell_jax.renotation import luminance_to_value, munsell_to_xyY
+
+ARCH = "Probabilistic polar lattice"
+
+
+@pytest.fixture(scope="module")
+def config():
+    config = default_config("from_xyY", ARCH)
+    config.loss.weights = (1.0, 1.0, 0.0)
+    config.loss.nll_weight = 1.0
+    config.loss.delta_e_weight = 1.0
+    config.loss.bound_weight = 1.0
+    return config
+
+
+@pytest.fixture(scope="module")
+def model():
+    # Small lattice and MLP: the behaviour, not the capacity, is under test.
+    return get_model(
+        "probabilistic",
+        in_features=6,
+        out_features=6,
+        features=4,
+        angles=8,
+        radii=4,
+        width=16,
+        depth=1,
+        rngs=nnx.Rngs(0),
+    )
+
+
+@pytest.fixture(scope="module")
+def colours():
+    spec = np.array(
+        [[5.0, 5.0, 8.0, 7], [2.5, 3.0, 4.0, 4], [10.0, 8.0, 2.0, 1], [0.0, 6.0, 0.0, 0]]
+    )
+    return spec, np.asarray(munsell_to_xyY(spec))
+
+
+def test_the_head_is_a_von_mises_hue_and_a_normal_chroma():
+    outputs = jnp.array([[0.1, 0.05, 0.5, 0.3, -0.2, 0.0], [-0.2, 0.01, 0.2, -1.0, 1.0, 0.5]])
+    h = prob.head(outputs)
+    exact = {"hue": jnp.array([0.4, 3.0]), "chroma": jnp.array([5.0, 9.0])}
+    parts = prob.distribution(outputs).log_prob_parts(exact)
+    kappa = np.asarray(h.hue_scale) ** -2
+    expected_hue = stats.vonmises.logpdf(
+        np.asarray(exact["hue"]), kappa, loc=np.asarray(h.hue_angle)
+    )
+    expected_chroma = stats.norm.logpdf(
+        np.asarray(exact["chroma"]), np.asarray(h.chroma), np.asarray(h.chroma_scale)
+    )
+    np.testing.assert_allclose(parts["hue"], expected_hue, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(parts["chroma"], expected_chroma, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(h.chroma, 50 * np.hypot([0.1, -0.2], [0.05, 0.01]), rtol=1e-6)
+    np.testing.assert_allclose(h.value, [5.0, 2.0])
+
+
+def test_the_hue_is_an_angle_so_10R_is_0YR():
+    # An answer at ASTM hue 10 (10R) and the truth at hue 10 + 100 (the same
+    # angle a turn later) score the same: no seam at any family boundary.
+    t = 2 * math.pi * 10 / 100
+    outputs = jnp.array([[0.2 * math.cos(t), 0.2 * math.sin(t), 0.5, 0.0, 0.0, 0.0]])
+    dist = prob.distribution(outputs)
+    one = dist.log_prob({"hue": jnp.array([t + 0.01]), "chroma": jnp.array([10.0])})
+    turn = dist.log_prob({"hue": jnp.array([t + 0.01 + 2 * math.pi]), "chroma": jnp.array([10.0])})
+    np.testing.assert_allclose(one, turn, rtol=1e-6)
+
+
+def test_the_bound_loss_is_minimised_at_the_90th_percentile():
+    delta_e = jnp.asarray(np.random.default_rng(0).lognormal(-2.0, 1.0, 5_000))
+    candidates = np.linspace(-4, 2, 601)
+    losses = [
+        prob.bound_loss(
+            jnp.zeros((len(delta_e), 6)).at[:, 5].set(c - prob._BOUND_OFFSET),
+            delta_e,
+            jnp.ones(len(delta_e)),
+        )
+        for c in candidates
+    ]
+    best = math.exp(candidates[int(np.argmin(losses))])
+    assert best == pytest.approx(np.quantile(delta_e + 1e-4, 0.9), rel=0.02)
+
+
+def test_the_model_keeps_the_value_of_Y_and_has_gradients_at_grey(model):
+    xyY = jnp.array([[0.31006, 0.31616, 0.2], [0.45, 0.4, 0.3], [0.2, 0.25, 0.05]])
+    out = model(xyY_inputs(xyY, inputs="polar"))
+    assert out.shape == (3, get_encoding("probabilistic").n_outputs)
+    np.testing.assert_allclose(10 * out[:, 2], luminance_to_value(xyY[:, 2]), rtol=1e-6)
+
+    def total(xyY):
+        return jnp.sum(model(xyY_inputs(xyY, inputs="polar")))
+
+    assert bool(jnp.isfinite(jax.grad(total)(xyY)).all())
+
+
+def test_the_training_terms_are_finite_with_finite_gradients(config, colours):
+    spec, xyY = colours
+    from munsell_jax.encoding import encode
+
+    targets, labels = encode("probabilistic", spec)
+    batch = tuple(
+        jnp.asarray(a, jnp.float32)
+        for a in (xyY, targets, labels, np.ones(len(spec)), np.full(len(spec), 0.5))
+    )
+    trainable = Trainable(
+        get_model(
+            "probabilistic",
+            in_features=6,
+            out_features=6,
+            features=2,
+            angles=4,
+            radii=3,
+            width=8,
+            depth=1,
+            rngs=nnx.Rngs(1),
+        )
+    )
+    (loss, terms), grads = nnx.value_and_grad(make_loss_fn(config), has_aux=True)(trainable, batch)
+    assert terms.shape == (6,)  # 3 regressed outputs, NLL, Delta E, bound
+    assert bool(jnp.isfinite(terms).all()) and bool(jnp.isfinite(loss))
+    assert all(bool(jnp.isfinite(g).all()) for g in jax.tree.leaves(grads))
+
+
+def test_sampled_bounds_grow_with_the_distribution(colours):
+    _, xyY = colours
+    raw = np.zeros((len(xyY), 6), np.float32)
+    raw[:, :3] = [[0.1, 0.1, 0.5]] * len(xyY)
+    narrow, wide = raw.copy(), raw.copy()
+    narrow[:, 3:5], wide[:, 3:5] = -3.0, 0.0
+    key = jax.random.key(0)
+    b_narrow = prob.sample_bound(jnp.asarray(narrow), key, samples=32)
+    b_wide = prob.sample_bound(jnp.asarray(wide), key, samples=32)
+    assert b_narrow.shape == (len(xyY),)
+    assert bool(jnp.all(b_wide > b_narrow)) and bool(jnp.all(b_narrow >= 0))
+
+
+def test_a_converter_gives_a_bound_and_nan_for_nan(model, config):
+    converter = Converter(model, config)
+    assert bounded(config) and converter.has_bound
+    xyY = jnp.array([[0.3, 0.35, 0.4], [jnp.nan, 0.3, 0.3]])
+    out = converter.bounded(xyY)
+    assert out.specification.shape == (2, 4) and out.delta_e_bound.shape == (2,)
+    assert bool(jnp.isfinite(out.delta_e_bound[0])) and bool(jnp.isnan(out.delta_e_bound[1]))
+    np.testing.assert_array_equal(converter(xyY)[0], out.specification[0])
+    run = predictor(model, config)(np.asarray(xyY[:1]))
+    assert isinstance(run, BoundedPrediction)
+    np.testing.assert_allclose(run.specification, out.specification[:1], rtol=1e-5, atol=1e-6)
+
+
+def test_bound_metrics_count_coverage_and_rank_correlation():
+    delta_e = np.array([0.1, 0.2, 0.3, 0.4, np.nan])
+    bound = np.array([0.15, 0.25, 0.35, 0.3, 1.0])
+    m = bound_metrics(delta_e, bound)
+    assert m["bound_coverage"] == 0.75
+    assert m["bound_spearman"] == pytest.approx(0.8)
+    assert m["bound_mean"] == pytest.approx(np.mean(bound[:4]))
