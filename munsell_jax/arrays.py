@@ -3,10 +3,12 @@ works on numpy and JAX arrays alike and exports to ONNX."""
 
 from __future__ import annotations
 
+import math
+
 import jax
 import jax.numpy as jnp
 
-__all__ = ["as_float", "check_last_axis", "floor_mod", "interp", "polyval"]
+__all__ = ["arctan2", "as_float", "check_last_axis", "floor_mod", "interp", "polyval"]
 
 
 def as_float(x: jax.typing.ArrayLike) -> jax.Array:
@@ -53,3 +55,33 @@ def check_last_axis(x, width: int, name: str) -> None:
     wrong width is an error at the public entry, never a silent broadcast."""
     if x.ndim == 0 or x.shape[-1] != width:
         raise ValueError(f"{name} must have shape [..., {width}], got {x.shape}")
+
+
+_ATAN_TERMS = 11  # series terms after two halvings: |z| <= tan(pi / 16), error below 1e-17
+
+
+def arctan2(y: jax.Array, x: jax.Array) -> jax.Array:
+    """``jnp.arctan2(y, x)`` in (-pi, pi] from ``+ - * /`` and ``sqrt`` only.
+
+    ONNX runtimes compute ``Atan`` in float32 only, so jax2onnx casts a
+    float64 ``arctan2`` down and back: this keeps an exported float64 graph
+    float64 (to within 2 ulp of ``jnp.arctan2``). The ratio of the smaller
+    to the larger of ``|x|, |y|`` is halved twice
+    (``atan z = 2 atan(z / (1 + sqrt(1 + z^2)))``) and its arctangent summed as
+    a series. ``arctan2(0, 0)`` is 0; its derivative there is not finite (as
+    ``jnp.arctan2``'s).
+    """
+    ax, ay = jnp.abs(x), jnp.abs(y)
+    swap = ay > ax
+    num, den = jnp.where(swap, ax, ay), jnp.where(swap, ay, ax)
+    z = num / jnp.where(den == 0, 1.0, den)  # in [0, 1]
+    for _ in range(2):
+        z = z / (1 + jnp.sqrt(1 + z * z))
+    z2 = z * z
+    series = jnp.zeros_like(z)
+    for k in reversed(range(_ATAN_TERMS)):
+        series = (-1) ** k / (2 * k + 1) + z2 * series
+    angle = 4 * z * series
+    angle = jnp.where(swap, math.pi / 2 - angle, angle)
+    angle = jnp.where(x < 0, math.pi - angle, angle)
+    return jnp.where(y < 0, -angle, angle)

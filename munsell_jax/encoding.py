@@ -38,7 +38,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from munsell_jax.arrays import floor_mod, polyval
+from munsell_jax.arrays import arctan2, floor_mod, polyval
 
 __all__ = [
     "ENCODINGS",
@@ -180,7 +180,7 @@ def _polar(dx: jax.Array, dy: jax.Array, Y: jax.Array) -> list[jax.Array]:
 
     r2 = dx**2 + dy**2
     at_white = r2 == 0
-    angle = jnp.arctan2(dy, jnp.where(at_white, 1.0, dx)) / (2 * math.pi)
+    angle = arctan2(dy, jnp.where(at_white, 1.0, dx)) / (2 * math.pi)
     r = jnp.sqrt(jnp.where(at_white, 1.0, r2))
     radius = jnp.where(at_white, 0.0, jnp.sqrt(jnp.where(at_white, 1.0, r) / POLAR_RADIUS))
     return [floor_mod(angle, 1.0, jnp), radius, luminance_to_value(Y) / 10]
@@ -280,7 +280,7 @@ def encode(encoding: str | Encoding, spec):
 def _angle(c: jax.Array, s: jax.Array) -> jax.Array:
     # arctan2(0, 0) has a NaN gradient: feed it (1, 0) there (the double-where pattern).
     origin = (c == 0) & (s == 0)
-    return jnp.where(origin, 0.0, jnp.arctan2(s, jnp.where(origin, 1.0, c)))
+    return jnp.where(origin, 0.0, arctan2(s, jnp.where(origin, 1.0, c)))
 
 
 def decode(encoding: str | Encoding, outputs: jax.Array) -> jax.Array:

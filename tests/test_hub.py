@@ -50,6 +50,9 @@ def test_load_model_agrees_with_its_module_and_checks_the_width(approximator):
 def test_every_shipped_model_loads_from_the_package(name):
     inputs = [[0.3, 0.35, 0.2]] if name.startswith("from_xyY") else [[5.0, 5.0, 10.0, 7.0]]
     out = mj.load_model(name)(np.repeat(np.array(inputs, np.float32), 2, axis=0))
+    if isinstance(out, mj.hub.BoundedPrediction):  # a probabilistic model: its bound too
+        assert out.delta_e_bound.shape == (2,) and (out.delta_e_bound > 0).all()
+        out = out.specification
     assert out.shape == (2, 7 - len(inputs[0])) and out.dtype == np.float32
     assert np.isfinite(out).all()
 

@@ -12,6 +12,7 @@ from scipy import stats
 
 from munsell_jax.encoding import get_encoding, xyY_inputs
 from munsell_jax.hub import BoundedPrediction, Converter, bounded, predictor
+from munsell_jax.inverse import BOUNDED_MODEL
 from munsell_jax.lab.evaluate import bound_metrics
 from munsell_jax.lab.train import Trainable, default_config, make_loss_fn
 from munsell_jax.nn import get_model
@@ -172,3 +173,83 @@ def test_bound_metrics_count_coverage_and_rank_correlation():
     assert m["bound_coverage"] == 0.75
     assert m["bound_spearman"] == pytest.approx(0.8)
     assert m["bound_mean"] == pytest.approx(np.mean(bound[:4]))
+
+
+# --- the shipped probabilistic model: its claims, and xyY_to_munsell's tolerance ---------
+
+
+@pytest.fixture(scope="module")
+def shipped_scores():
+    """The protocol's figures of the shipped model, recomputed (JAX backend)."""
+    from munsell_jax.hub import load_model
+    from munsell_jax.lab.evaluate import evaluation_sets, protocol
+
+    predict = load_model(BOUNDED_MODEL)
+    scores = {}
+    for name, colours in evaluation_sets().items():
+        out = predict(colours.xyY.astype(np.float32))
+        scores[name] = protocol("from_xyY", out.specification, colours, out.delta_e_bound)[0]
+    return scores
+
+
+def test_the_shipped_bound_covers_about_90_percent_and_ranks_the_errors(shipped_scores):
+    for name, m in shipped_scores.items():
+        assert 0.87 <= m["bound_coverage"] <= 0.93, (name, m["bound_coverage"])
+        assert m["bound_spearman"] >= 0.5, (name, m["bound_spearman"])
+
+
+def test_the_shipped_model_is_as_good_off_the_lattice_as_on_it(shipped_scores):
+    real, held_out = shipped_scores["real"], shipped_scores["generalisation"]
+    assert real["delta_e_mean"] <= 0.10 and held_out["delta_e_mean"] <= 0.15
+    assert real["n_outside"] == held_out["n_outside"] == 0
+    assert real["hue_family_errors"] == 0
+    assert held_out["chromatic_family_errors"] <= 0.001 * held_out["chromatic_rows"]
+
+
+def test_the_shipped_metrics_are_what_the_model_scores(shipped_scores):
+    import json
+
+    from munsell_jax.hub import MODELS
+
+    recorded = json.loads((MODELS / BOUNDED_MODEL / "metrics.json").read_text())
+    for name, m in shipped_scores.items():
+        for key in ("delta_e_mean", "bound_coverage", "bound_spearman"):
+            assert m[key] == pytest.approx(recorded[name][key], rel=1e-3, abs=1e-4), (name, key)
+
+
+@pytest.fixture(scope="module")
+def some_colours():
+    from munsell_jax.lab.evaluate import evaluation_sets
+
+    sets = evaluation_sets()
+    return np.concatenate([sets["real"].xyY[::20], sets["generalisation"].xyY[::20]])
+
+
+def test_tolerance_keeps_the_model_where_its_bound_allows(some_colours):
+    from munsell_jax import xyY_to_munsell
+    from munsell_jax.hub import load_model
+
+    model = load_model(BOUNDED_MODEL)(some_colours.astype(np.float32))
+    exact = xyY_to_munsell(some_colours)
+    tolerance = float(np.median(model.delta_e_bound))
+    result = xyY_to_munsell(some_colours, init="model", tolerance=tolerance)
+    keep = model.delta_e_bound <= tolerance
+    assert 0 < keep.sum() < len(keep)
+    np.testing.assert_allclose(result.specification[keep], model.specification[keep], rtol=1e-6)
+    np.testing.assert_array_equal(result.specification[~keep], exact.specification[~keep])
+    np.testing.assert_array_equal(result.ok[~keep], exact.ok[~keep])
+    # ok is the usual test of the answer returned: the model's rarely reproduce to 1e-4.
+    assert not (result.ok & (result.residual > 1e-4)).any()
+    everything = xyY_to_munsell(some_colours, init="model", tolerance=0.0)
+    np.testing.assert_array_equal(everything.specification, exact.specification)
+
+
+def test_tolerance_refuses_what_it_cannot_do(some_colours):
+    from munsell_jax import xyY_to_munsell
+
+    with pytest.raises(ValueError, match="tolerance must be"):
+        xyY_to_munsell(some_colours[:4], init="model", tolerance=-1.0)
+    with pytest.raises(ValueError, match="needs init='model'"):
+        xyY_to_munsell(some_colours[:4], tolerance=0.5)
+    with pytest.raises(ValueError, match="gives no Delta-E bound"):
+        xyY_to_munsell(some_colours[:4], init="from_xyY/mlp_base_hue_angle_exact", tolerance=0.5)

@@ -11,6 +11,13 @@ value, and reads it by trilinear interpolation; a residual MLP maps those
 features and the white-centred xyY to the outputs. The value is not learned:
 it is ASTM D1535 of Y, the renotation's own (the last input column).
 
+The inverse has its kinks where the renotation's cells meet, which are curves
+in xy that no polar lattice follows. With ``cell_features``, a second stage
+reads the first stage's answer on the renotation lattice itself (hue steps of
+2.5, integer values, even chromas: a learned table as the Lattice MLP's, and
+triangle waves of the answer's place in its cell, whose kinks are the cells'
+edges) and adds a correction to the answer and the head.
+
 Outputs (the ``probabilistic`` encoding, ``[B, 6]``): ``chroma/50 cos t,
 chroma/50 sin t, value/10`` (``t`` the ASTM hue angle: the point answer, as
 the ``cartesian`` encoding), then three raw head outputs, read by ``head``:
@@ -39,6 +46,7 @@ import jax
 import jax.numpy as jnp
 from flax import nnx
 
+from munsell_jax.arrays import arctan2, floor_mod
 from munsell_jax.nn import residual_mlp
 from munsell_jax.nn.lattice_mlp import corners, trilinear
 
@@ -49,6 +57,7 @@ BOUND_QUANTILE = 0.9  # the quantile of the round-trip CIEDE2000 the bound head 
 # them): hue scale exp(-4) rad (0.3 ASTM hue steps), chroma scale exp(-2),
 # bound exp(-1.5) (CIEDE2000 0.22).
 _HUE_OFFSET, _CHROMA_OFFSET, _BOUND_OFFSET = -4.0, -2.0, -1.5
+_CELL_LATTICE = (40, 11, 26)  # the renotation's: hue steps of 2.5, values 0-10, chromas 0-50
 _RAW_LIMIT = 12.0  # raw head outputs are clipped to +-this: no overflow in exp
 
 
@@ -82,7 +91,7 @@ def head(outputs_Bx6: jax.Array) -> Head:
     r2 = a**2 + b**2
     origin = r2 == 0
     # Double where: arctan2 and sqrt have no finite derivative at the origin.
-    angle = jnp.where(origin, 0.0, jnp.arctan2(b, jnp.where(origin, 1.0, a)))
+    angle = jnp.where(origin, 0.0, arctan2(b, jnp.where(origin, 1.0, a)))
     chroma = 50 * jnp.where(origin, 0.0, jnp.sqrt(jnp.where(origin, 1.0, r2)))
     return Head(
         hue_angle=angle,
@@ -182,6 +191,10 @@ class Model(nnx.Module):
         point (periodic), ``radii`` steps of the radius coordinate from the
         white point, value planes 0..``values - 1``.
       width, depth: the residual MLP's.
+      cell_features: 0 (one stage), or the width of the second stage's
+        feature vectors on the renotation lattice (40 hue steps, 11 values,
+        26 even chromas).
+      cell_width: the second stage's residual MLP width (two blocks).
       rngs: ``nnx.Rngs``.
 
     With the defaults, 72 x 32 x 11 lattice points of 16 features (405K
@@ -198,6 +211,8 @@ class Model(nnx.Module):
         values: int = 11,
         width: int = 256,
         depth: int = 2,
+        cell_features: int = 0,
+        cell_width: int = 128,
         *,
         rngs: nnx.Rngs,
     ):
@@ -212,6 +227,14 @@ class Model(nnx.Module):
         self.table = nnx.Param(init(rngs.params(), shape, jnp.float32))
         self.readout = nnx.Linear(features, 5, rngs=rngs)
         self.mlp = residual_mlp.Model(3 + features, 5, width, depth, rngs=rngs)
+        self.cells = self.cell_mlp = None
+        if cell_features:
+            shape = (*_CELL_LATTICE, cell_features)
+            self.cells = nnx.data(nnx.Param(init(rngs.params(), shape, jnp.float32)))
+            n_in = 3 + 2 + cell_features + 3
+            self.cell_mlp = nnx.data(residual_mlp.Model(n_in, 5, cell_width, 2, rngs=rngs))
+            # The correction starts at zero: the second stage begins as the first.
+            self.cell_mlp.out.kernel[...] = jnp.zeros_like(self.cell_mlp.out.kernel[...])
 
     def __call__(self, x_Bx6: jax.Array) -> jax.Array:
         n_angle, n_radius, n_value = self.shape
@@ -223,5 +246,30 @@ class Model(nnx.Module):
         )
         out_Bx5 = self.mlp(jnp.concatenate([x_Bx6[:, :3], features_BxF], axis=-1))
         out_Bx5 = out_Bx5 + self.readout(features_BxF)
+        if self.cells is not None:
+            out_Bx5 = out_Bx5 + self._cell_stage(x_Bx6, out_Bx5)
         value_Bx1 = x_Bx6[:, 5:6]  # the value is ASTM D1535 of Y: not learned
         return jnp.concatenate([out_Bx5[:, :2], value_Bx1, out_Bx5[:, 2:]], axis=-1)
+
+    def _cell_stage(self, x_Bx6: jax.Array, out_Bx5: jax.Array) -> jax.Array:
+        """The second stage's correction ``[B, 5]`` from the first answer's
+        place on the renotation lattice (held constant: the lattice is read
+        where the answer is, not moved by it)."""
+        a_B, b_B = jax.lax.stop_gradient(out_Bx5[:, 0]), jax.lax.stop_gradient(out_Bx5[:, 1])
+        h = head(jnp.stack([a_B, b_B, x_Bx6[:, 5]] + [jnp.zeros_like(a_B)] * 3, -1))
+        steps_B = floor_mod(h.hue_angle / (2 * math.pi), 1.0) * _CELL_LATTICE[0]  # ASTM / 2.5
+        chroma_B = h.chroma / 2
+        value_B = h.value
+        n_hue, n_value, n_chroma = _CELL_LATTICE
+        features = trilinear(
+            self.cells[...],
+            corners(steps_B, n_hue, periodic=True),
+            corners(value_B, n_value, periodic=False),
+            corners(chroma_B, n_chroma, periodic=False),
+        )
+        # Triangle waves: 0 on a cell's edges, 0.5 half-way; kinks on the edges.
+        waves = [jnp.abs(u - jnp.floor(u) - 0.5) for u in (steps_B, value_B, chroma_B)]
+        inputs = jnp.concatenate(
+            [x_Bx6[:, :3], jnp.stack([a_B, b_B], -1), features, jnp.stack(waves, -1)], axis=-1
+        )
+        return self.cell_mlp(inputs)
