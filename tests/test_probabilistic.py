@@ -253,3 +253,42 @@ def test_tolerance_refuses_what_it_cannot_do(some_colours):
         xyY_to_munsell(some_colours[:4], tolerance=0.5)
     with pytest.raises(ValueError, match="gives no Delta-E bound"):
         xyY_to_munsell(some_colours[:4], init="from_xyY/mlp_base_hue_angle_exact", tolerance=0.5)
+
+
+def test_cell_bins_put_corners_in_bin_0_and_centres_in_the_last():
+    t = 2 * math.pi * 25 / 100  # ASTM hue 25 (5YR): a hue step
+    corner = [8 / 50 * math.cos(t), 8 / 50 * math.sin(t), 0.5, 0, 0, 0]  # 5YR 5/8
+    t = 2 * math.pi * 26.25 / 100  # half a step on, chroma 9, value 5.5
+    centre = [9 / 50 * math.cos(t), 9 / 50 * math.sin(t), 0.55, 0, 0, 0]
+    np.testing.assert_array_equal(prob.cell_bins(jnp.array([corner, centre])), [0, 26])
+
+
+def test_calibration_brings_the_bound_to_90_percent_and_is_a_constant_of_the_model(model, config):
+    from munsell_jax.lab.calibrate import calibrate_bound
+
+    calibration = {"sampler": "forward", "size": 3_000, "seed": 5}
+    cfg = {"direction": "from_xyY", "encoding": "probabilistic", "inputs": "polar"}
+    cfg["model"] = {"name": "probabilistic", "features": 4, "angles": 8, "radii": 4}
+    cfg["model"] |= {"width": 16, "depth": 1}
+    factors = calibrate_bound(model, cfg, calibration)
+    assert len(factors) == 27 and all(f > 0 for f in factors)
+    calibrated = get_model(
+        "probabilistic",
+        in_features=6,
+        out_features=6,
+        rngs=nnx.Rngs(0),
+        **{k: v for k, v in cfg["model"].items() if k != "name"},
+        bound_factors=tuple(factors),
+    )
+    nnx.update(calibrated, nnx.state(model))
+    from munsell_jax.lab.data import generate
+
+    data = generate("forward", jax.random.key(5), 3_000)
+    out = Converter(calibrated, cfg).bounded(jnp.asarray(data.xyY, jnp.float32))
+    round_trip = munsell_to_xyY(np.asarray(out.specification, np.float64))
+    from munsell_jax.colorimetry import delta_E_CIE2000, xyY_to_Lab
+
+    delta_e = np.asarray(delta_E_CIE2000(xyY_to_Lab(round_trip), xyY_to_Lab(data.xyY)))
+    assert np.mean(delta_e <= np.asarray(out.delta_e_bound)) == pytest.approx(0.9, abs=0.02)
+    with pytest.raises(ValueError, match="calibrated already"):
+        calibrate_bound(calibrated, cfg, calibration)

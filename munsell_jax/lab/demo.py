@@ -163,6 +163,14 @@ def _comparison(colour_forward: float, colour_inverse: float) -> None:
             f"(committed {committed['delta_e_mean']:.4f}), "
             f"generalisation {metrics['generalisation']['delta_e_mean']:.4f}"
         )
+        if "bound_coverage" in metrics["real"]:  # a probabilistic model's Delta-E bound
+            print(
+                "    its 90% Delta-E bound covers "
+                + ", ".join(
+                    f"{100 * metrics[s]['bound_coverage']:.1f}% of {s}"
+                    for s in ("real", "generalisation")
+                )
+            )
     results = Path(__file__).resolve().parents[2] / "results"
     if not results.is_dir():  # an installed package, not a checkout
         return

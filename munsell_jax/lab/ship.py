@@ -18,7 +18,7 @@ import json
 import shutil
 from pathlib import Path
 
-from munsell_jax.hub import MODELS, PARAMS, save_params
+from munsell_jax.hub import MODELS, PARAMS, bounded, build_model, load_params, save_params
 
 __all__ = ["record", "ship"]
 
@@ -58,7 +58,9 @@ def ship(
     inference parameters, export its ONNX graph (in ``precision``, default the
     run's ``inference_precision``; see ``munsell_jax.lab.export.export``),
     evaluate it (ONNX timings included) and write the record to
-    ``results/<direction>/<name>``. Returns the package folder."""
+    ``results/<direction>/<name>``. A probabilistic model's Delta-E bound is
+    calibrated first (``munsell_jax.lab.calibrate``): the factors and the
+    calibration data go into the shipped config. Returns the package folder."""
     from munsell_jax.lab.evaluate import evaluate_run
     from munsell_jax.lab.export import export
     from munsell_jax.lab.train import load_run
@@ -74,6 +76,15 @@ def ship(
     shutil.copy(package / "config.json", record_folder / "config.json")
     shutil.copy(run / "metrics.jsonl", record_folder / "metrics.jsonl")
     network, _ = load_run(run)
+    if bounded(config):  # a probabilistic model: calibrate its Delta-E bound
+        from munsell_jax.lab.calibrate import CALIBRATION, calibrate_bound
+
+        config["model"]["bound_factors"] = calibrate_bound(network, config)
+        config["calibration"] = dict(CALIBRATION)
+        (package / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+        shutil.copy(package / "config.json", record_folder / "config.json")
+        trained = save_params(network, package / PARAMS)
+        network = load_params(build_model(config), trained)
     save_params(network, package / PARAMS)
     export(package)
     evaluate_run(package, log=record_folder / "metrics.jsonl", out=record_folder)

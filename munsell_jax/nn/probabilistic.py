@@ -50,7 +50,16 @@ from munsell_jax.arrays import arctan2, floor_mod
 from munsell_jax.nn import residual_mlp
 from munsell_jax.nn.lattice_mlp import corners, trilinear
 
-__all__ = ["BOUND_QUANTILE", "Head", "Model", "bound_loss", "distribution", "head", "sample_bound"]
+__all__ = [
+    "BOUND_QUANTILE",
+    "Head",
+    "Model",
+    "bound_loss",
+    "cell_bins",
+    "distribution",
+    "head",
+    "sample_bound",
+]
 
 BOUND_QUANTILE = 0.9  # the quantile of the round-trip CIEDE2000 the bound head learns
 # Offsets of the raw head outputs (a freshly initialised head starts near
@@ -101,6 +110,26 @@ def head(outputs_Bx6: jax.Array) -> Head:
         value=10 * v,
         delta_e_bound=_raw(outputs_Bx6[:, 5], _BOUND_OFFSET),
     )
+
+
+def cell_bins(outputs_Bx6: jax.Array, edges: tuple[float, ...] = (0.1, 0.25)) -> jax.Array:
+    """``[B]`` int32: the bin of each answer's place in its renotation cell.
+
+    The answer's distances to the nearest hue step (ASTM hue / 2.5), even
+    chroma (chroma / 2) and integer value, each in [0, 0.5], are binned at
+    ``edges``: bin ``(i_hue * n + i_chroma) * n + i_value`` of ``n ** 3``
+    (``n = len(edges) + 1``). Bin 0 holds the answers at a cell's corner, where
+    the renotation's interpolation has its kinks and a smooth network errs
+    most."""
+    h = head(outputs_Bx6)
+    steps = floor_mod(h.hue_angle / (2 * math.pi), 1.0) * _CELL_LATTICE[0]
+    n = len(edges) + 1
+    index = jnp.zeros(steps.shape, jnp.int32)
+    for u in (steps, h.chroma / 2, h.value):
+        distance = jnp.abs(u - jnp.round(u))
+        level = sum((distance >= edge).astype(jnp.int32) for edge in edges)
+        index = index * n + level
+    return index
 
 
 def distribution(outputs_Bx6: jax.Array):
@@ -195,6 +224,11 @@ class Model(nnx.Module):
         feature vectors on the renotation lattice (40 hue steps, 11 values,
         26 even chromas).
       cell_width: the second stage's residual MLP width (two blocks).
+      bound_edges: the edges of ``cell_bins``'s three distances.
+      bound_factors: None, or one factor per ``cell_bins`` bin that scales
+        the bound head's output: a calibration fitted after training
+        (``munsell_jax.lab.calibrate``), constants of the model (its config
+        holds them), not parameters.
       rngs: ``nnx.Rngs``.
 
     With the defaults, 72 x 32 x 11 lattice points of 16 features (405K
@@ -213,6 +247,8 @@ class Model(nnx.Module):
         depth: int = 2,
         cell_features: int = 0,
         cell_width: int = 128,
+        bound_edges: tuple[float, ...] = (0.1, 0.25),
+        bound_factors: tuple[float, ...] | None = None,
         *,
         rngs: nnx.Rngs,
     ):
@@ -222,6 +258,11 @@ class Model(nnx.Module):
                 f"'probabilistic' outputs (6), not {in_features} -> {out_features}"
             )
         self.shape = (angles, radii, values)
+        self.bound_edges = tuple(float(e) for e in bound_edges)
+        n_bins = (len(self.bound_edges) + 1) ** 3
+        if bound_factors is not None and len(bound_factors) != n_bins:
+            raise ValueError(f"bound_factors needs {n_bins} values, not {len(bound_factors)}")
+        self.bound_factors = None if bound_factors is None else tuple(map(float, bound_factors))
         init = nnx.initializers.normal(0.1)
         shape = (angles, radii, values, features)
         self.table = nnx.Param(init(rngs.params(), shape, jnp.float32))
@@ -249,7 +290,12 @@ class Model(nnx.Module):
         if self.cells is not None:
             out_Bx5 = out_Bx5 + self._cell_stage(x_Bx6, out_Bx5)
         value_Bx1 = x_Bx6[:, 5:6]  # the value is ASTM D1535 of Y: not learned
-        return jnp.concatenate([out_Bx5[:, :2], value_Bx1, out_Bx5[:, 2:]], axis=-1)
+        out_Bx6 = jnp.concatenate([out_Bx5[:, :2], value_Bx1, out_Bx5[:, 2:]], axis=-1)
+        if self.bound_factors is not None:  # the calibration: log factor of the answer's bin
+            factors = jnp.log(jnp.asarray(self.bound_factors, out_Bx6.dtype))
+            bins = cell_bins(jax.lax.stop_gradient(out_Bx6), self.bound_edges)
+            out_Bx6 = out_Bx6.at[:, 5].add(factors[bins])
+        return out_Bx6
 
     def _cell_stage(self, x_Bx6: jax.Array, out_Bx5: jax.Array) -> jax.Array:
         """The second stage's correction ``[B, 5]`` from the first answer's
