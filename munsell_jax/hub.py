@@ -79,6 +79,9 @@ SHIPPED = {
     ENGINE: "the exact Munsell -> xyY engine (JAX; ONNX graph of the same interpolation)",
     INVERSE: "the exact xyY -> Munsell inverse as one ONNX graph (the cell walk of "
     "xyY_to_munsell, float64 inside)",
+    "from_xyY/probabilistic": "the most accurate xyY -> Munsell model, with a calibrated "
+    "90% bound on each answer's CIEDE2000 (load_model returns a BoundedPrediction); the "
+    "model of xyY_to_munsell(init='model', tolerance=...)",
 }
 PARAMS = "params.npz"
 
@@ -448,7 +451,9 @@ def load_model(
 
     Returns:
       ``predict(inputs) -> outputs``, numpy in and out, float32: ``[N, 3]`` xyY
-      -> ``[N, 4]`` specifications (from_xyY), or the reverse (to_xyY). Loaded
+      -> ``[N, 4]`` specifications (from_xyY), or the reverse (to_xyY); a
+      probabilistic model (``"from_xyY/probabilistic"``) returns a
+      ``BoundedPrediction(specification [N, 4], delta_e_bound [N])``. Loaded
       once per process for a shipped name.
     """
     x64 = bool(jax.config.jax_enable_x64)

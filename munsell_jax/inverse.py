@@ -942,14 +942,20 @@ def _within_tolerance(xyY: jax.Array, model: str, tolerance: float, dark: bool) 
         exact = _solve_jit(jnp.asarray(flat[padded], xyY.dtype), 0, None, False, dark, cells=True)
         spec[rows] = np.asarray(exact.specification)[: len(rows)]
     spec = jnp.asarray(spec, xyY.dtype)
-    xyY_out, valid = munsell_to_xyY_unmasked(spec, dark=dark)
-    xyY_in = jnp.asarray(flat, xyY.dtype)
-    finite = jnp.all(jnp.isfinite(xyY_in), axis=-1)
-    residual = jnp.linalg.norm(xyY_out[:, :2] - xyY_in[:, :2], axis=-1)
-    residual = jnp.where(finite, residual, jnp.nan)
-    luminance_error = jnp.abs(xyY_out[:, 2] - xyY_in[:, 2])
-    ok = finite & valid & (residual <= _OK_RESIDUAL) & (luminance_error <= _OK_LUMINANCE)
+    residual, ok = _checked(spec, jnp.asarray(flat, xyY.dtype), dark)
     return InverseResult(spec.reshape(*shape, 4), residual.reshape(shape), ok.reshape(shape))
+
+
+@functools.partial(jax.jit, static_argnames="dark")
+def _checked(spec: jax.Array, xyY: jax.Array, dark: bool) -> tuple[jax.Array, jax.Array]:
+    """``(residual, ok)`` of answers ``spec`` to ``xyY``, as ``_answer`` tests them."""
+    xyY_out, valid = munsell_to_xyY_unmasked(spec, dark=dark)
+    finite = jnp.all(jnp.isfinite(xyY), axis=-1)
+    residual = jnp.linalg.norm(xyY_out[:, :2] - xyY[:, :2], axis=-1)
+    residual = jnp.where(finite, residual, jnp.nan)
+    luminance_error = jnp.abs(xyY_out[:, 2] - xyY[:, 2])
+    ok = finite & valid & (residual <= _OK_RESIDUAL) & (luminance_error <= _OK_LUMINANCE)
+    return residual, ok
 
 
 def xyY_to_munsell(
