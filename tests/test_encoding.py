@@ -41,8 +41,15 @@ def test_round_trip_is_exact(name):
     back = np.asarray(encoding.decode(name, jnp.asarray(_outputs(name, spec))))
     chromatic = spec[:, 2] > 0
     # Exact up to float64 rounding: at most 2.4e-14 (the hue of the angle layouts,
-    # through atan2; 13 ulps at 10), 0 for the code; 1e-12 leaves 40x for other CPUs.
-    np.testing.assert_allclose(back[chromatic], spec[chromatic], rtol=0, atol=1e-12)
+    # through atan2; 13 ulps at 10); 1e-12 leaves 40x for other CPUs. At a family's
+    # edge an ulp of the angle may name the hue as 10 of one family or 1e-14 of the
+    # next: the same colour, so the hue is compared as the ASTM hue, on the circle.
+    astm_back, astm_spec = (encoding.astm_hue(s[:, 0], s[:, 3]) for s in (back, spec))
+    turn = np.abs(np.mod(astm_back - astm_spec + 50, 100) - 50)
+    np.testing.assert_allclose(turn[chromatic], 0, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(back[chromatic][:, 1:3], spec[chromatic][:, 1:3], rtol=0, atol=1e-12)
+    inside = chromatic & (np.abs(spec[:, 0] - 10) > 1e-9)  # off the family edges
+    np.testing.assert_allclose(back[inside], spec[inside], rtol=0, atol=1e-12)
     # greys come back as [0, v, 0, 0] (within-family layouts keep a code guess: chroma 0 wins)
     np.testing.assert_allclose(
         back[~chromatic][:, 1:3], spec[~chromatic][:, 1:3], rtol=0, atol=1e-12

@@ -238,6 +238,7 @@ def export(
                     options["model_name"],
                 )
                 _drop_unused_initializers(proto)
+                _float32_storage(proto)
             else:
                 proto = to_onnx(predict, [("B", width)], enable_double_precision=True, **options)
         _float32_input(proto)
@@ -326,6 +327,34 @@ def export_engine(out: str | Path | None = None) -> Path:
         metadata,
         Path(out) if out is not None else MODELS / ENGINE / "model.onnx",
     )
+
+
+def _float32_storage(proto, min_size: int = 256) -> None:
+    """Store each float64 constant whose values are all float32 numbers (the
+    trained weights, cast up) as float32, with a Cast to double in the graph:
+    half the file, the same float64 values (onnxruntime folds the Cast at load)."""
+    import onnx
+    from onnx import numpy_helper
+
+    kept, casts = [], []
+    for tensor in proto.graph.initializer:
+        if tensor.data_type == onnx.TensorProto.DOUBLE:
+            array = numpy_helper.to_array(tensor)
+            single = array.astype(np.float32)
+            if array.size >= min_size and np.array_equal(single.astype(np.float64), array):
+                stored = numpy_helper.from_array(single, tensor.name + "_float32")
+                kept.append(stored)
+                casts.append(
+                    onnx.helper.make_node(
+                        "Cast", [stored.name], [tensor.name], to=onnx.TensorProto.DOUBLE
+                    )
+                )
+                continue
+        kept.append(tensor)
+    del proto.graph.initializer[:]
+    proto.graph.initializer.extend(kept)
+    for cast in reversed(casts):
+        proto.graph.node.insert(0, cast)
 
 
 def _drop_unused_initializers(proto) -> None:
