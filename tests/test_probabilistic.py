@@ -34,18 +34,13 @@ def config():
 
 @pytest.fixture(scope="module")
 def model():
-    # Small lattice and MLP: the behaviour, not the capacity, is under test.
-    return get_model(
-        "probabilistic",
-        in_features=6,
-        out_features=6,
-        features=4,
-        angles=8,
-        radii=4,
-        width=16,
-        depth=1,
-        rngs=nnx.Rngs(0),
-    )
+    return _small_model(0)
+
+
+def _small_model(seed: int, **kwargs):
+    """A small lattice and MLP: the behaviour, not the capacity, is under test."""
+    sizes = dict(features=4, angles=8, radii=4, width=16, depth=1) | kwargs
+    return get_model("probabilistic", in_features=6, out_features=6, rngs=nnx.Rngs(seed), **sizes)
 
 
 @pytest.fixture(scope="module")
@@ -121,19 +116,7 @@ def test_the_training_terms_are_finite_with_finite_gradients(config, colours):
         jnp.asarray(a, jnp.float32)
         for a in (xyY, targets, labels, np.ones(len(spec)), np.full(len(spec), 0.5))
     )
-    trainable = Trainable(
-        get_model(
-            "probabilistic",
-            in_features=6,
-            out_features=6,
-            features=2,
-            angles=4,
-            radii=3,
-            width=8,
-            depth=1,
-            rngs=nnx.Rngs(1),
-        )
-    )
+    trainable = Trainable(_small_model(1, features=2, angles=4, radii=3, width=8))
     (loss, terms), grads = nnx.value_and_grad(make_loss_fn(config), has_aux=True)(trainable, batch)
     assert terms.shape == (6,)  # 3 regressed outputs, NLL, Delta E, bound
     assert bool(jnp.isfinite(terms).all()) and bool(jnp.isfinite(loss))
@@ -273,14 +256,7 @@ def test_calibration_brings_the_bound_to_90_percent_and_is_a_constant_of_the_mod
     cfg["model"] |= {"width": 16, "depth": 1}
     factors = calibrate_bound(model, cfg, calibration)
     assert len(factors) == 27 and all(f > 0 for f in factors)
-    calibrated = get_model(
-        "probabilistic",
-        in_features=6,
-        out_features=6,
-        rngs=nnx.Rngs(0),
-        **{k: v for k, v in cfg["model"].items() if k != "name"},
-        bound_factors=tuple(factors),
-    )
+    calibrated = _small_model(0, bound_factors=tuple(factors))
     nnx.update(calibrated, nnx.state(model))
     from munsell_jax.lab.data import generate
 
