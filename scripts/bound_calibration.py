@@ -12,9 +12,9 @@ its answer (through the exact forward, as the evaluation protocol), and two
 - ``sampled``: ``sample_bound``, the 90% quantile of the CIEDE2000 between the
   answer and ``--samples`` draws from the predictive distribution (von Mises
   hue, normal chroma), each through the exact forward;
-- ``calibrated head``: the head times the factors ``munsell_jax.lab.calibrate``
-  fits on fresh random colours per bin of the answer's place in its cell
-  (what ``munsell-jax ship`` does; for an uncalibrated model only).
+- ``calibrated head``: the head corrected by the quantile network
+  ``munsell_jax.lab.calibrate`` fits on fresh random colours (what
+  ``munsell-jax ship`` does; for an uncalibrated model only).
 
 Per bound: coverage (share of colours within it; 0.9 is calibrated), the
 Spearman correlation with the actual error, and the mean bound.
@@ -29,6 +29,7 @@ from pathlib import Path
 import jax
 import jax.numpy as jnp
 import numpy as np
+from flax import nnx
 
 jax.config.update("jax_enable_x64", True)
 
@@ -62,12 +63,11 @@ def main() -> None:
         "| set | bound | coverage | Spearman | mean bound |",
         "|---|---|---|---|---|",
     ]
-    factors = None
-    edges = tuple(config.model.get("bound_edges", (0.1, 0.25)))
-    if config.model.get("bound_factors") is None:
-        from munsell_jax.lab.calibrate import calibrate_bound
+    calibrated = None
+    if getattr(model, "calibrator", None) is None:
+        from munsell_jax.lab.calibrate import calibrate
 
-        factors = calibrate_bound(model, config.to_dict())
+        calibrated = predictor(*calibrate(nnx.clone(model), config.to_dict()))
     for name, colours in evaluation_sets().items():
         xyY = np.asarray(colours.xyY, np.float32)
         out = predict(xyY)
@@ -80,9 +80,8 @@ def main() -> None:
             ]
         )
         bounds = [("head", out.delta_e_bound), ("sampled", sampled)]
-        if factors is not None:
-            bins = np.asarray(probabilistic.cell_bins(raw, edges))
-            bounds.append(("calibrated head", out.delta_e_bound * np.asarray(factors)[bins]))
+        if calibrated is not None:
+            bounds.append(("calibrated head", calibrated(xyY).delta_e_bound))
         for label, bound in bounds:
             m = bound_metrics(rows["delta_e"], np.asarray(bound, np.float64))
             lines.append(

@@ -178,8 +178,7 @@ def shipped_scores():
 def test_the_shipped_bound_covers_about_90_percent_and_ranks_the_errors(shipped_scores):
     for name, m in shipped_scores.items():
         assert 0.87 <= m["bound_coverage"] <= 0.93, (name, m["bound_coverage"])
-        # Measured 0.458 (REAL) and 0.490 (held out): short of 0.5 (docs/models.md).
-        assert m["bound_spearman"] >= 0.45, (name, m["bound_spearman"])
+        assert m["bound_spearman"] >= 0.5, (name, m["bound_spearman"])
 
 
 def test_the_shipped_model_is_as_good_off_the_lattice_as_on_it(shipped_scores):
@@ -247,25 +246,54 @@ def test_cell_bins_put_corners_in_bin_0_and_centres_in_the_last():
     np.testing.assert_array_equal(prob.cell_bins(jnp.array([corner, centre])), [0, 26])
 
 
-def test_calibration_brings_the_bound_to_90_percent_and_is_a_constant_of_the_model(model, config):
-    from munsell_jax.lab.calibrate import calibrate_bound
+def test_calibration_features_read_the_answer_without_trigonometry():
+    t = 2 * math.pi * 25 / 100  # 5YR 5/8: a corner of a cell
+    raw = [8 / 50 * math.cos(t), 8 / 50 * math.sin(t), 0.5, 0.3, -0.2, 0.7]
+    grey = [0.0, 0.0, 0.6, 0.0, 0.0, 0.0]
+    f = np.asarray(prob.calibration_features(jnp.array([raw, grey], jnp.float64)))
+    assert f.shape == (2, prob.CALIBRATION_FEATURES)
+    h = prob.head(jnp.array([raw]))
+    np.testing.assert_allclose(f[0, 0], np.log(h.delta_e_bound[0]), rtol=1e-12)
+    np.testing.assert_allclose(f[0, 1:4], 0.0, atol=1e-12)  # on a hue step, chroma, value
+    np.testing.assert_allclose(f[0, 4:8], [1 / 9, 0.5, math.cos(t), math.sin(t)], rtol=1e-12)
+    np.testing.assert_allclose(f[0, 8:], np.log([h.hue_scale[0], h.chroma_scale[0]]), rtol=1e-12)
+    assert np.all(np.isfinite(f[1])) and f[1, 6] == 1.0 and f[1, 7] == 0.0  # grey
 
-    calibration = {"sampler": "forward", "size": 3_000, "seed": 5}
+
+def test_a_fresh_calibrator_changes_nothing_and_survives_save_and_load(model, tmp_path):
+    from munsell_jax.hub import load_params, save_params
+
+    calibrated = _small_model(0, calibrator=8)
+    nnx.update(calibrated, nnx.state(model))
+    x = jnp.asarray(xyY_inputs(jnp.array([[0.3, 0.32, 0.2]]), inputs="polar"))
+    np.testing.assert_array_equal(calibrated(x), model(x))
+    calibrated.calibrator.out.bias[...] = jnp.array([0.5], jnp.float32)
+    np.testing.assert_allclose(calibrated(x)[:, 5], model(x)[:, 5] + 0.5, rtol=1e-6)
+    saved = save_params(calibrated, tmp_path / "params.npz")
+    reloaded = load_params(_small_model(1, calibrator=8), saved)
+    np.testing.assert_array_equal(reloaded(x), calibrated(x))
+
+
+def test_calibration_brings_the_bound_to_90_percent_and_ships_with_the_model(model, config):
+    from munsell_jax.colorimetry import delta_E_CIE2000, xyY_to_Lab
+    from munsell_jax.lab.calibrate import CALIBRATION, calibrate
+    from munsell_jax.lab.data import generate
+
+    calibration = CALIBRATION | {"size": 4_000, "seed": 5, "width": 8, "steps": 600}
+    calibration |= {"batch": 1_024, "learning_rate": 1e-2}
     cfg = {"direction": "from_xyY", "encoding": "probabilistic", "inputs": "polar"}
     cfg["model"] = {"name": "probabilistic", "features": 4, "angles": 8, "radii": 4}
     cfg["model"] |= {"width": 16, "depth": 1}
-    factors = calibrate_bound(model, cfg, calibration)
-    assert len(factors) == 27 and all(f > 0 for f in factors)
-    calibrated = _small_model(0, bound_factors=tuple(factors))
-    nnx.update(calibrated, nnx.state(model))
-    from munsell_jax.lab.data import generate
+    network = _small_model(0)
+    nnx.update(network, nnx.state(model))
+    network, shipped = calibrate(network, cfg, calibration)
+    assert shipped["model"]["calibrator"] == 8 and shipped["calibration"] == calibration
+    assert "calibrator" not in cfg["model"]  # the run's config is left alone
 
-    data = generate("forward", jax.random.key(5), 3_000)
-    out = Converter(calibrated, cfg).bounded(jnp.asarray(data.xyY, jnp.float32))
+    data = generate("forward", jax.random.key(5), 4_000)
+    out = Converter(network, shipped).bounded(jnp.asarray(data.xyY, jnp.float32))
     round_trip = munsell_to_xyY(np.asarray(out.specification, np.float64))
-    from munsell_jax.colorimetry import delta_E_CIE2000, xyY_to_Lab
-
     delta_e = np.asarray(delta_E_CIE2000(xyY_to_Lab(round_trip), xyY_to_Lab(data.xyY)))
-    assert np.mean(delta_e <= np.asarray(out.delta_e_bound)) == pytest.approx(0.9, abs=0.02)
+    assert np.mean(delta_e <= np.asarray(out.delta_e_bound)) == pytest.approx(0.9, abs=0.03)
     with pytest.raises(ValueError, match="calibrated already"):
-        calibrate_bound(calibrated, cfg, calibration)
+        calibrate(network, shipped, calibration)

@@ -59,8 +59,9 @@ def ship(
     run's ``inference_precision``; see ``munsell_jax.lab.export.export``),
     evaluate it (ONNX timings included) and write the record to
     ``results/<direction>/<name>``. A probabilistic model's Delta-E bound is
-    calibrated first (``munsell_jax.lab.calibrate``): the factors and the
-    calibration data go into the shipped config. Returns the package folder."""
+    calibrated first (``munsell_jax.lab.calibrate``): the calibrator's
+    width and its calibration data go into the shipped config, its parameters
+    into ``params.npz``. Returns the package folder."""
     from munsell_jax.lab.evaluate import evaluate_run
     from munsell_jax.lab.export import export
     from munsell_jax.lab.train import load_run
@@ -77,15 +78,13 @@ def ship(
     shutil.copy(run / "metrics.jsonl", record_folder / "metrics.jsonl")
     network, _ = load_run(run)
     if bounded(config):  # a probabilistic model: calibrate its Delta-E bound
-        from munsell_jax.lab.calibrate import CALIBRATION, calibrate_bound
+        from munsell_jax.lab.calibrate import calibrate
 
-        config["model"]["bound_factors"] = calibrate_bound(network, config)
-        config["calibration"] = dict(CALIBRATION)
+        network, config = calibrate(network, config)
         (package / "config.json").write_text(json.dumps(config, indent=2) + "\n")
         shutil.copy(package / "config.json", record_folder / "config.json")
-        trained = save_params(network, package / PARAMS)
-        network = load_params(build_model(config), trained)
-    save_params(network, package / PARAMS)
+    # Reloaded through the shipped config: the package is what a user loads.
+    network = load_params(build_model(config), save_params(network, package / PARAMS))
     export(package)
     evaluate_run(package, log=record_folder / "metrics.jsonl", out=record_folder)
     shutil.copy(record_folder / "metrics.json", package / "metrics.json")

@@ -52,9 +52,12 @@ from munsell_jax.nn.lattice_mlp import corners, trilinear
 
 __all__ = [
     "BOUND_QUANTILE",
+    "CALIBRATION_FEATURES",
+    "Calibrator",
     "Head",
     "Model",
     "bound_loss",
+    "calibration_features",
     "cell_bins",
     "distribution",
     "head",
@@ -130,6 +133,59 @@ def cell_bins(outputs_Bx6: jax.Array, edges: tuple[float, ...] = (0.1, 0.25)) ->
         level = sum((distance >= edge).astype(jnp.int32) for edge in edges)
         index = index * n + level
     return index
+
+
+CALIBRATION_FEATURES = 10  # the columns of calibration_features
+
+
+def calibration_features(outputs_Bx6: jax.Array) -> jax.Array:
+    """``[B, 10]``: what the calibrator reads of each answer (held constant).
+
+    The log bound of the head, the answer's distances to the nearest hue step,
+    even chroma and integer value (each in [0, 0.5]; 0 at a corner of a
+    renotation cell, where a smooth network errs most), ``1 / (1 + chroma)``,
+    ``value / 10``, the cosine and sine of the hue angle and the log scales of
+    the hue and chroma distributions. Logs are read from the raw outputs and
+    the cosine and sine from the answer's ``a, b``: no trigonometry, no
+    logarithm (ONNX computes them in float32 only)."""
+    o_Bx6 = jax.lax.stop_gradient(outputs_Bx6)
+    h = head(o_Bx6)
+    steps = floor_mod(h.hue_angle / (2 * math.pi), 1.0) * _CELL_LATTICE[0]
+    distances = [jnp.abs(u - jnp.round(u)) for u in (steps, h.chroma / 2, h.value)]
+    radius = h.chroma / 50
+    grey = radius == 0
+    safe = jnp.where(grey, 1.0, radius)
+    cos = jnp.where(grey, 1.0, o_Bx6[:, 0] / safe)
+    sin = jnp.where(grey, 0.0, o_Bx6[:, 1] / safe)
+    log = [
+        jnp.clip(o_Bx6[:, i], -_RAW_LIMIT, _RAW_LIMIT) + offset
+        for i, offset in ((5, _BOUND_OFFSET), (3, _HUE_OFFSET), (4, _CHROMA_OFFSET))
+    ]
+    columns = [log[0], *distances, 1 / (1 + h.chroma), h.value / 10, cos, sin, *log[1:]]
+    return jnp.stack(columns, -1)
+
+
+class Calibrator(nnx.Module):
+    """A quantile network: a correction of the log Delta-E bound from
+    ``calibration_features`` (two SiLU layers of ``width``, then a linear
+    output that starts at zero: a fresh calibrator changes nothing).
+
+    Fitted after training, with the network frozen, by the pinball loss at
+    ``BOUND_QUANTILE`` on fresh colours (``munsell_jax.lab.calibrate``), so
+    that the bound covers 90% of colours wherever the answer lies in its cell.
+    Its first layer holds the features' normalisation.
+    """
+
+    def __init__(self, width: int, *, rngs: nnx.Rngs):
+        self.first = nnx.Linear(CALIBRATION_FEATURES, width, rngs=rngs)
+        self.second = nnx.Linear(width, width, rngs=rngs)
+        self.out = nnx.Linear(width, 1, kernel_init=nnx.initializers.zeros_init(), rngs=rngs)
+
+    def __call__(self, features_BxF: jax.Array) -> jax.Array:
+        """``[B]``: the correction added to the log bound."""
+        h = jax.nn.silu(self.first(features_BxF))
+        h = jax.nn.silu(self.second(h))
+        return self.out(h)[:, 0]
 
 
 def distribution(outputs_Bx6: jax.Array):
@@ -224,11 +280,10 @@ class Model(nnx.Module):
         feature vectors on the renotation lattice (40 hue steps, 11 values,
         26 even chromas).
       cell_width: the second stage's residual MLP width (two blocks).
-      bound_edges: the edges of ``cell_bins``'s three distances.
-      bound_factors: None, or one factor per ``cell_bins`` bin that scales
-        the bound head's output: a calibration fitted after training
-        (``munsell_jax.lab.calibrate``), constants of the model (its config
-        holds them), not parameters.
+      calibrator: 0 (the bound head as trained), or the width of a
+        ``Calibrator`` that corrects the log bound: fitted after training
+        (``munsell_jax.lab.calibrate``; ``munsell-jax ship`` sets it), its
+        parameters shipped with the model's.
       rngs: ``nnx.Rngs``.
 
     With the defaults, 72 x 32 x 11 lattice points of 16 features (405K
@@ -247,8 +302,7 @@ class Model(nnx.Module):
         depth: int = 2,
         cell_features: int = 0,
         cell_width: int = 128,
-        bound_edges: tuple[float, ...] = (0.1, 0.25),
-        bound_factors: tuple[float, ...] | None = None,
+        calibrator: int = 0,
         *,
         rngs: nnx.Rngs,
     ):
@@ -258,11 +312,6 @@ class Model(nnx.Module):
                 f"'probabilistic' outputs (6), not {in_features} -> {out_features}"
             )
         self.shape = (angles, radii, values)
-        self.bound_edges = tuple(float(e) for e in bound_edges)
-        n_bins = (len(self.bound_edges) + 1) ** 3
-        if bound_factors is not None and len(bound_factors) != n_bins:
-            raise ValueError(f"bound_factors needs {n_bins} values, not {len(bound_factors)}")
-        self.bound_factors = None if bound_factors is None else tuple(map(float, bound_factors))
         init = nnx.initializers.normal(0.1)
         shape = (angles, radii, values, features)
         self.table = nnx.Param(init(rngs.params(), shape, jnp.float32))
@@ -276,6 +325,7 @@ class Model(nnx.Module):
             self.cell_mlp = nnx.data(residual_mlp.Model(n_in, 5, cell_width, 2, rngs=rngs))
             # The correction starts at zero: the second stage begins as the first.
             self.cell_mlp.out.kernel[...] = jnp.zeros_like(self.cell_mlp.out.kernel[...])
+        self.calibrator = nnx.data(Calibrator(calibrator, rngs=rngs) if calibrator else None)
 
     def __call__(self, x_Bx6: jax.Array) -> jax.Array:
         n_angle, n_radius, n_value = self.shape
@@ -291,10 +341,9 @@ class Model(nnx.Module):
             out_Bx5 = out_Bx5 + self._cell_stage(x_Bx6, out_Bx5)
         value_Bx1 = x_Bx6[:, 5:6]  # the value is ASTM D1535 of Y: not learned
         out_Bx6 = jnp.concatenate([out_Bx5[:, :2], value_Bx1, out_Bx5[:, 2:]], axis=-1)
-        if self.bound_factors is not None:  # the calibration: log factor of the answer's bin
-            factors = jnp.log(jnp.asarray(self.bound_factors, out_Bx6.dtype))
-            bins = cell_bins(jax.lax.stop_gradient(out_Bx6), self.bound_edges)
-            out_Bx6 = out_Bx6.at[:, 5].add(factors[bins])
+        if self.calibrator is not None:  # a correction of the log bound
+            correction_B = self.calibrator(calibration_features(out_Bx6))
+            out_Bx6 = out_Bx6.at[:, 5].add(correction_B.astype(out_Bx6.dtype))
         return out_Bx6
 
     def _cell_stage(self, x_Bx6: jax.Array, out_Bx5: jax.Array) -> jax.Array:
