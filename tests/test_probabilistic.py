@@ -238,14 +238,6 @@ def test_tolerance_refuses_what_it_cannot_do(some_colours):
         xyY_to_munsell(some_colours[:4], init="from_xyY/mlp_base_hue_angle_exact", tolerance=0.5)
 
 
-def test_cell_bins_put_corners_in_bin_0_and_centres_in_the_last():
-    t = 2 * math.pi * 25 / 100  # ASTM hue 25 (5YR): a hue step
-    corner = [8 / 50 * math.cos(t), 8 / 50 * math.sin(t), 0.5, 0, 0, 0]  # 5YR 5/8
-    t = 2 * math.pi * 26.25 / 100  # half a step on, chroma 9, value 5.5
-    centre = [9 / 50 * math.cos(t), 9 / 50 * math.sin(t), 0.55, 0, 0, 0]
-    np.testing.assert_array_equal(prob.cell_bins(jnp.array([corner, centre])), [0, 26])
-
-
 def test_calibration_features_read_the_answer_without_trigonometry():
     t = 2 * math.pi * 25 / 100  # 5YR 5/8: a corner of a cell
     raw = [8 / 50 * math.cos(t), 8 / 50 * math.sin(t), 0.5, 0.3, -0.2, 0.7]

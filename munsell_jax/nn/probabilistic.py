@@ -58,7 +58,6 @@ __all__ = [
     "Model",
     "bound_loss",
     "calibration_features",
-    "cell_bins",
     "distribution",
     "head",
     "sample_bound",
@@ -113,26 +112,6 @@ def head(outputs_Bx6: jax.Array) -> Head:
         value=10 * v,
         delta_e_bound=_raw(outputs_Bx6[:, 5], _BOUND_OFFSET),
     )
-
-
-def cell_bins(outputs_Bx6: jax.Array, edges: tuple[float, ...] = (0.1, 0.25)) -> jax.Array:
-    """``[B]`` int32: the bin of each answer's place in its renotation cell.
-
-    The answer's distances to the nearest hue step (ASTM hue / 2.5), even
-    chroma (chroma / 2) and integer value, each in [0, 0.5], are binned at
-    ``edges``: bin ``(i_hue * n + i_chroma) * n + i_value`` of ``n ** 3``
-    (``n = len(edges) + 1``). Bin 0 holds the answers at a cell's corner, where
-    the renotation's interpolation has its kinks and a smooth network errs
-    most."""
-    h = head(outputs_Bx6)
-    steps = floor_mod(h.hue_angle / (2 * math.pi), 1.0) * _CELL_LATTICE[0]
-    n = len(edges) + 1
-    index = jnp.zeros(steps.shape, jnp.int32)
-    for u in (steps, h.chroma / 2, h.value):
-        distance = jnp.abs(u - jnp.round(u))
-        level = sum((distance >= edge).astype(jnp.int32) for edge in edges)
-        index = index * n + level
-    return index
 
 
 CALIBRATION_FEATURES = 10  # the columns of calibration_features
