@@ -33,7 +33,7 @@ from flax import nnx
 from munsell_jax.colorimetry import delta_E_CIE2000, xyY_to_Lab
 from munsell_jax.encoding import input_layout, xyY_inputs
 from munsell_jax.hub import Converter
-from munsell_jax.nn.probabilistic import BOUND_QUANTILE, Calibrator, calibration_features
+from munsell_jax.nn.probabilistic import BOUND_QUANTILE, Calibrator, calibration_features, pinball
 from munsell_jax.renotation import munsell_to_xyY
 
 __all__ = ["CALIBRATION", "calibrate", "fit_calibrator"]
@@ -110,8 +110,7 @@ def fit_calibrator(
     @nnx.jit
     def step(calibrator, optimizer, x, base, y):
         def loss_fn(calibrator):
-            e = y - (base + calibrator(x))
-            return jnp.mean(jnp.maximum(BOUND_QUANTILE * e, (BOUND_QUANTILE - 1) * e))
+            return jnp.mean(pinball(y - (base + calibrator(x))))
 
         loss, grads = nnx.value_and_grad(loss_fn)(calibrator)
         optimizer.update(calibrator, grads)

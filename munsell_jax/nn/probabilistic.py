@@ -60,6 +60,7 @@ __all__ = [
     "calibration_features",
     "distribution",
     "head",
+    "pinball",
     "sample_bound",
 ]
 
@@ -92,8 +93,18 @@ class Head(NamedTuple):
     delta_e_bound: jax.Array
 
 
+def _log_raw(o_B: jax.Array, offset: float) -> jax.Array:
+    return jnp.clip(o_B, -_RAW_LIMIT, _RAW_LIMIT) + offset
+
+
 def _raw(o_B: jax.Array, offset: float) -> jax.Array:
-    return jnp.exp(jnp.clip(o_B, -_RAW_LIMIT, _RAW_LIMIT) + offset)
+    return jnp.exp(_log_raw(o_B, offset))
+
+
+def pinball(error_B: jax.Array) -> jax.Array:
+    """``[B]`` the pinball loss at ``BOUND_QUANTILE`` of ``error = target -
+    prediction``: its minimiser over predictions is the target's quantile."""
+    return jnp.maximum(BOUND_QUANTILE * error_B, (BOUND_QUANTILE - 1) * error_B)
 
 
 def head(outputs_Bx6: jax.Array) -> Head:
@@ -137,7 +148,7 @@ def calibration_features(outputs_Bx6: jax.Array) -> jax.Array:
     cos = jnp.where(grey, 1.0, o_Bx6[:, 0] / safe)
     sin = jnp.where(grey, 0.0, o_Bx6[:, 1] / safe)
     log = [
-        jnp.clip(o_Bx6[:, i], -_RAW_LIMIT, _RAW_LIMIT) + offset
+        _log_raw(o_Bx6[:, i], offset)
         for i, offset in ((5, _BOUND_OFFSET), (3, _HUE_OFFSET), (4, _CHROMA_OFFSET))
     ]
     columns = [log[0], *distances, 1 / (1 + h.chroma), h.value / 10, cos, sin, *log[1:]]
@@ -201,9 +212,7 @@ def bound_loss(outputs_Bx6: jax.Array, delta_e_B: jax.Array, weight_B: jax.Array
     with ``weight`` (0 leaves a row out): its minimiser is the quantile, and
     in logs it weighs a 0.01 colour like a 1.0 one."""
     target_B = jnp.log(jax.lax.stop_gradient(delta_e_B) + 1e-4)
-    raw_B = jnp.clip(outputs_Bx6[:, 5], -_RAW_LIMIT, _RAW_LIMIT) + _BOUND_OFFSET
-    e_B = target_B - raw_B
-    pinball_B = jnp.maximum(BOUND_QUANTILE * e_B, (BOUND_QUANTILE - 1) * e_B)
+    pinball_B = pinball(target_B - _log_raw(outputs_Bx6[:, 5], _BOUND_OFFSET))
     return jnp.sum(weight_B * pinball_B) / jnp.maximum(jnp.sum(weight_B), 1e-9)
 
 
